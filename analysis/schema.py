@@ -1,0 +1,3 @@
+"""DDL of the tables this package owns (see skillgap.store)."""
+
+DDL: list[str] = []
