@@ -20,6 +20,7 @@ class Source(str, Enum):
     ROME = "rome"
     ESCO = "esco"
     RNCP = "rncp"
+    ESCO_ROME = "esco_rome"
 
 
 class SkillKind(str, Enum):

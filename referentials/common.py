@@ -31,10 +31,16 @@ class LoadReport:
     """What a load read, kept and dropped (by reason), per file."""
 
     dropped: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)
     read: Counter = field(default_factory=Counter)
 
     def drop(self, file_name: str, reason: str, n: int = 1) -> None:
+        """Count rows left out of the store, by reason."""
         self.dropped[f"{file_name}: {reason}"] += n
+
+    def note(self, file_name: str, what: str, n: int = 1) -> None:
+        """Count rows kept with a caveat (e.g. a missing optional value)."""
+        self.notes[f"{file_name}: {what}"] += n
 
     def count(self, file_name: str, n: int = 1) -> None:
         self.read[file_name] += n
@@ -42,6 +48,8 @@ class LoadReport:
     def log(self) -> None:
         for key, n in sorted(self.dropped.items()):
             log.info("dropped %d rows — %s", n, key)
+        for key, n in sorted(self.notes.items()):
+            log.info("kept %d rows with a caveat — %s", n, key)
 
 
 def sha256_file(path: Path) -> str:

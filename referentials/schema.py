@@ -6,7 +6,7 @@ DDL: list[str] = [
     """CREATE TABLE IF NOT EXISTS core_meta__referential_versions (
         version_id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, version_label VARCHAR NOT NULL,
         file_hashes JSON NOT NULL, loaded_at TIMESTAMP NOT NULL, is_current BOOLEAN NOT NULL,
-        row_counts JSON, dropped JSON)""",
+        row_counts JSON, dropped JSON, notes JSON)""",
     """CREATE TABLE IF NOT EXISTS core_rome__occupations (
         version_id VARCHAR NOT NULL, rome_code VARCHAR NOT NULL, label VARCHAR NOT NULL,
         parent_rome_code VARCHAR, domain_code VARCHAR, domain_label VARCHAR)""",
