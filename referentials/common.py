@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import io
+import itertools
 import logging
 import zlib
 from collections import Counter
@@ -111,7 +112,9 @@ def read_csv(
         with open_text(path, encoding=encoding) as f:
             for _ in range(skip_lines):
                 f.readline()
-            reader = csv.reader(f, delimiter=delimiter, strict=True)
+            first = f.readline()
+            _check_delimiter(path, first, delimiter, line=1 + skip_lines)
+            reader = csv.reader(itertools.chain([first], f), delimiter=delimiter, strict=True)
             try:
                 header = next(reader)
             except StopIteration:
@@ -141,8 +144,17 @@ def read_csv(
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise InputFileError(path, f"truncated or corrupt gzip ({e})") from e
     except csv.Error as e:
-        raise InputFileError(path, f"malformed CSV: {e}") from e
+        raise InputFileError(path, f"malformed CSV: {e}", line=reader.line_num + skip_lines) from e
     log.debug("read %s", name)
+
+
+def _check_delimiter(path: Path, header: str, delimiter: str, *, line: int) -> None:
+    """Fail early, and clearly, when the header is not split by ``delimiter``."""
+    if delimiter in header:
+        return
+    found = [d for d in (";", ",", "\t", "|") if d != delimiter and d in header]
+    if found:
+        raise InputFileError(path, f"wrong delimiter: expected {delimiter!r} between columns, found {found[0]!r}", line=line)
 
 
 def require(value: str, path: Path, line: int, field_name: str) -> str:

@@ -43,6 +43,9 @@ def _main_options(verbose: bool = typer.Option(False, "--verbose", "-v", help="J
 
 
 def build_app() -> typer.Typer:
+    from skillgap.demo import demo
+
+    app.command("demo")(demo)
     for module_name in CLI_MODULES:
         importlib.import_module(module_name).register(app, groups)
     return app
