@@ -14,7 +14,7 @@ import typer
 
 from skillgap.errors import UserError
 
-CLI_MODULES = ("referentials.cli", "crawler.cli", "nlp.cli", "nlp.training.cli", "analysis.cli", "api.cli")
+CLI_MODULES = ("referentials.cli", "crawler.cli", "nlp.cli", "nlp.training.cli", "analysis.cli", "analysis.signals_cli", "api.cli")
 
 app = typer.Typer(
     name="skillgap",
