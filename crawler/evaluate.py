@@ -1,0 +1,148 @@
+"""``skillgap eval dedupe``: precision / recall of duplicate detection on real ads with injected
+edited reposts, built at run time (the ads file is never copied).
+
+Each sampled ad gets a repost as another board would publish it: title variant, a few words
+deleted or replaced, a reference line added, sometimes paragraphs reordered or the location
+dropped. Truth: a repost is a duplicate of its original; two original ads are duplicates only
+when exactly equal (normalised title + description + employer, same département). Every other
+match of a repost or exact copy to the wrong ad is a false positive. A near match between two
+original ads is unlabelled (the real file holds true edited reposts nobody labelled, and also
+different ads of one employer sharing boilerplate): it is left out of precision and counted in
+``unlabelled_near_matches_among_originals``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crawler.dedupe import THRESHOLD, Deduper, signature_of
+from crawler.ingest import parse_record, read_records
+from crawler.parsers.common import RecordError, now_utc
+from crawler.parsers.text import clean_text, content_hash
+from crawler.pipelines.clean import to_job_ad
+from crawler.pipelines.context import Tally
+from models.jobad import JobAd
+
+_TITLE_VARIANTS = (
+    lambda t: t.replace("(H/F)", "F/H") if "(H/F)" in t else f"{t} (H/F)",
+    lambda t: f"{t} - CDI",
+    str.upper,
+    lambda t: t.replace("H/F", "").strip(" -()") or t,
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    ad: JobAd
+    truth: str  # truth cluster id
+    is_repost: bool
+
+
+def edit_repost(ad: JobAd, rng: random.Random, *, edit_rate: float) -> JobAd:
+    """An edited repost of ``ad`` as another board would show it."""
+    title = rng.choice(_TITLE_VARIANTS)(ad.title)
+    lines = ad.description.split("\n")
+    if len(lines) > 3 and rng.random() < 0.3:
+        lines = lines[1:] + lines[:1]  # intro moved to the end
+    words = "\n".join(lines).split(" ")
+    edited = []
+    for word in words:
+        r = rng.random()
+        if r < edit_rate / 2:
+            continue
+        edited.append(rng.choice(words) if r < edit_rate else word)
+    description = clean_text(" ".join(edited) + f"\nRéférence de l'annonce : {rng.randrange(10**6):06d}")
+    department = ad.department_code if rng.random() < 0.8 else None
+    return ad.model_copy(
+        update={
+            "ad_id": f"repost:{ad.ad_id}",
+            "title": title,
+            "description": description,
+            "department_code": department,
+            "content_hash": content_hash(title, description, ad.company_name),
+        }
+    )
+
+
+def load_ads(path: Path) -> list[JobAd]:
+    ads, seen_at = [], now_utc()
+    for origin, obj in read_records(path, Tally()):
+        try:
+            item = parse_record(obj, origin=origin, seen_at=seen_at)
+        except (RecordError, TypeError):
+            continue
+        if item.title and item.description and len(clean_text(item.description)) >= 50:
+            ads.append(to_job_ad(item, title=item.title, description=clean_text(item.description), language=None))
+    return ads
+
+
+def evaluate_dedupe(
+    path: Path, *, repost_rate: float = 0.3, edit_rate: float = 0.05, threshold: float = THRESHOLD, seed: int = 0
+) -> dict[str, Any]:
+    """Run the deduper over real ads + injected reposts in random order; precision, recall, n."""
+    rng = random.Random(seed)
+    ads = load_ads(path)
+    truth_of: dict[tuple[str, str | None], str] = {}
+    items = []
+    for ad in ads:
+        truth = truth_of.setdefault((ad.content_hash or "", ad.department_code), ad.ad_id)
+        items.append(Item(ad, truth, False))
+    originals = list(items)
+    for item in rng.sample(originals, k=int(len(originals) * repost_rate)):
+        items.append(Item(edit_repost(item.ad, rng, edit_rate=edit_rate), item.truth, True))
+    rng.shuffle(items)
+    started = time.perf_counter()
+    deduper = Deduper(threshold=threshold)
+    truth_by_id: dict[str, str] = {}
+    clusters_seen: set[str] = set()
+    alias: dict[str, str] = {}
+
+    def resolve(truth: str) -> str:
+        while truth in alias:
+            truth = alias[truth]
+        return truth
+
+    tp = fp = fn = unlabelled = fp_no_place = fp_originals = 0
+    for item in items:
+        ad = item.ad
+        signature = signature_of(ad.title, ad.description)
+        match = deduper.find(ad.content_hash or "", signature, ad.department_code)
+        expected = resolve(item.truth) in clusters_seen
+        if match is None:
+            fn += expected
+            deduper.add(ad.ad_id, ad.content_hash or "", signature, ad.department_code)
+            truth_by_id[ad.ad_id] = item.truth
+        elif resolve(truth_by_id[match.ad_id]) == resolve(item.truth):
+            tp += 1
+        elif not item.is_repost and not expected and match.kind == "near":
+            # two real ads the deduper calls near duplicates: nobody labelled them; from now on
+            # their clusters count as one, so reposts of either are judged consistently
+            unlabelled += 1
+            alias[item.truth] = truth_by_id[match.ad_id]
+        else:
+            fp += 1
+            fp_no_place += ad.department_code is None
+            fp_originals += not item.is_repost
+            fn += expected
+        clusters_seen.add(resolve(item.truth))
+    elapsed = time.perf_counter() - started
+    return {
+        "n": len(items),
+        "originals": len(originals),
+        "injected_reposts": len(items) - len(originals),
+        "true_positives": tp,
+        "false_positives": fp,
+        "false_positives_without_department": fp_no_place,
+        "false_positives_on_originals": fp_originals,
+        "false_negatives": fn,
+        "unlabelled_near_matches_among_originals": unlabelled,
+        "threshold": threshold,
+        "edit_rate": edit_rate,
+        "ads_per_s": round(len(items) / elapsed, 1),
+        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+    }
