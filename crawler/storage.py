@@ -39,6 +39,7 @@ class SeenSource:
     ad_id: str
     raw_hash: str | None
     lastmod_at: datetime | None
+    url: str | None = None
 
 
 class AdStore:
@@ -67,9 +68,9 @@ class AdStore:
     # -- what a run starts from -------------------------------------------------------------
     def seen_sources(self, source: str | None = None) -> dict[tuple[str, str], SeenSource]:
         """(source, source_key) → stored source record; all sources when ``source`` is None."""
-        sql = "SELECT source, source_key, ad_id, raw_hash, lastmod_at FROM core_ads__ad_sources"
+        sql = "SELECT source, source_key, ad_id, raw_hash, lastmod_at, url FROM core_ads__ad_sources"
         rows = self.con.execute(sql + (" WHERE source = ?" if source else ""), [source] if source else []).fetchall()
-        return {(s, k): SeenSource(a, h, m) for s, k, a, h, m in rows}
+        return {(s, k): SeenSource(a, h, m, u) for s, k, a, h, m, u in rows}
 
     def load_deduper(self, deduper: Deduper) -> Deduper:
         """Fill ``deduper`` with every stored canonical ad."""

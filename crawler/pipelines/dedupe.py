@@ -52,13 +52,13 @@ def decide(ctx: RunContext, ad: JobAd) -> Outcome:
         # the same source record, edited since: the ad it is canonical for follows the edit
         if seen.ad_id == ad.ad_id:
             ctx.deduper.add(ad.ad_id, ad.content_hash or "", signature, ad.department_code)
-        ctx.seen[key] = SeenSource(seen.ad_id, src.raw_hash, src.lastmod_at)
+        ctx.seen[key] = SeenSource(seen.ad_id, src.raw_hash, src.lastmod_at, src.url)
         return Outcome(ad, "updated", seen.ad_id, signature=signature)
     match = ctx.deduper.find(ad.content_hash or "", signature, ad.department_code)
     if match is not None:
         ctx.deduper.add_hash(ad.content_hash or "", match.ad_id)
-        ctx.seen[key] = SeenSource(match.ad_id, src.raw_hash, src.lastmod_at)
+        ctx.seen[key] = SeenSource(match.ad_id, src.raw_hash, src.lastmod_at, src.url)
         return Outcome(ad, "duplicate", match.ad_id, match.kind, match.similarity, signature)
     ctx.deduper.add(ad.ad_id, ad.content_hash or "", signature, ad.department_code)
-    ctx.seen[key] = SeenSource(ad.ad_id, src.raw_hash, src.lastmod_at)
+    ctx.seen[key] = SeenSource(ad.ad_id, src.raw_hash, src.lastmod_at, src.url)
     return Outcome(ad, "new", ad.ad_id, signature=signature)
