@@ -168,11 +168,12 @@ def complete_series(rows: pd.DataFrame, exposure: pd.DataFrame | None = None) ->
     missing = set(COLUMNS) - set(rows.columns)
     if missing:
         raise ValueError(f"demand rows lack column(s) {sorted(missing)}; expected {COLUMNS}")
-    rows = rows.assign(rome_code=rows["rome_code"].fillna("*"))
+    rows = rows.assign(rome_code=rows["rome_code"].fillna("*"), period_start=pd.to_datetime(rows["period_start"]))
     if exposure is None:
         exposure = rows.groupby(["rome_code", "period_start"], as_index=False)["n_ads"].max()
     else:
-        exposure = exposure.assign(rome_code=exposure["rome_code"].fillna("*"))
+        exposure = exposure.assign(rome_code=exposure["rome_code"].fillna("*"),
+                                   period_start=pd.to_datetime(exposure["period_start"]))
     exposure = exposure[exposure["n_ads"] > 0]
     skills = rows.groupby(["rome_code", "skill_key"], as_index=False)["skill_label"].first()
     grid = skills.merge(exposure[["rome_code", "period_start", "n_ads"]], on="rome_code")

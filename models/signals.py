@@ -50,7 +50,8 @@ class WatchItem(Record):
 
     ``status`` is 'rare' (upper Wilson bound of the share below the threshold), 'declining'
     (significant downward trend), 'rare+declining', 'demanded', or 'insufficient' (too few ads to
-    say). ``item_source`` says whether the item is a competence of the block or, when the block's
+    say), 'not_found' (no demanded skill matches the item: obsolete, or phrased in a way the matcher
+misses — read it as a question, not a verdict). ``item_source`` says whether the item is a competence of the block or, when the block's
     competences are unknown, its title.
     """
 
@@ -70,7 +71,24 @@ class WatchItem(Record):
     rare_threshold: float
     rate_ratio_per_year: float | None = None
     trend_q_value: float | None = None
-    status: Literal["rare", "declining", "rare+declining", "demanded", "insufficient"]
+    status: Literal["rare", "declining", "rare+declining", "demanded", "insufficient", "not_found"]
     rome_codes: list[str]
     first_period_start: date | None = None
     last_period_start: date | None = None
+
+
+class WatchReport(Record):
+    """``skillgap watch``: obsolescence and emergence for one certification, with its context."""
+
+    rncp_code: str
+    title: str | None
+    rome_codes: list[str] = Field(description="occupations whose ads were read (v3 links and their 4.0 fiches)")
+    n_ads: int
+    period: Literal["week", "month"]
+    first_period_start: date
+    last_period_start: date
+    matcher: str = Field(description="how block items were matched to demanded skills")
+    match_threshold: float
+    items: list[WatchItem]
+    emerging: list[Signal]
+    referential_versions: dict[str, str]
