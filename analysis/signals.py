@@ -251,7 +251,7 @@ def _test_one(t: np.ndarray, y: np.ndarray, n: np.ndarray, s: SignalSettings) ->
     return out
 
 
-def test_series(rows: pd.DataFrame, *, exposure: pd.DataFrame | None = None,
+def assess_series(rows: pd.DataFrame, *, exposure: pd.DataFrame | None = None,
                 settings: SignalSettings | None = None) -> pd.DataFrame:
     """One row per (rome_code, skill_key) series: support, both tests, p- and q-values, verdict.
 
@@ -308,12 +308,12 @@ def detect_signals(rows: pd.DataFrame, *, exposure: pd.DataFrame | None = None,
                    settings: SignalSettings | None = None, kind: str | None = None,
                    period: Period = "month") -> list[Signal]:
     """The reported signals (emerging first, by q-value), as typed records."""
-    tested = test_series(rows, exposure=exposure, settings=settings)
+    tested = assess_series(rows, exposure=exposure, settings=settings)
     return signals_from_tests(tested, kind=kind, period=period)
 
 
 def signals_from_tests(tested: pd.DataFrame, *, kind: str | None = None, period: Period = "month") -> list[Signal]:
-    """Turn the reported rows of ``test_series`` into ``Signal`` records."""
+    """Turn the reported rows of ``assess_series`` into ``Signal`` records."""
     rep = tested[tested["kind"].notna()]
     if kind is not None:
         rep = rep[rep["kind"] == kind]

@@ -84,7 +84,7 @@ def signals_command(store: Path, *, kind: str | None, rome_code: str | None, reg
                     date_from: date | None, date_to: date | None, period: str) -> tuple[list[dict], dict]:
     """Rows and context of ``skillgap signals`` (raises UserError rather than returning nothing)."""
     from analysis.demand import demand_series, exposure_series
-    from analysis.signals import SignalSettings, signals_from_tests, test_series
+    from analysis.signals import SignalSettings, signals_from_tests, assess_series
     from referentials import queries
     from skillgap.store import connect
 
@@ -99,7 +99,7 @@ def signals_command(store: Path, *, kind: str | None, rome_code: str | None, reg
     if exposure.empty:
         raise UserError("aucune offre datée ne correspond à ces filtres (métier, région, dates)")
     settings = SignalSettings()
-    tested = test_series(rows, exposure=exposure, settings=settings)
+    tested = assess_series(rows, exposure=exposure, settings=settings)
     n_tested = int(tested["support_reason"].isna().sum()) if len(tested) else 0
     context = {"period": period, "first_period_start": min(exposure["period_start"]),
                "last_period_start": max(exposure["period_start"]), "n_ads": int(exposure["n_ads"].sum()),

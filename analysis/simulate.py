@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from analysis.signals import SignalSettings, test_series
+from analysis.signals import SignalSettings, assess_series
 from models.base import Record
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def evaluate_signals(*, sim: SimulationSettings | None = None, settings: SignalS
         log.warning("dev ads %s absent: using the synthetic fallback parameters", path)
         params = synthetic_parameters()
     rows, truth = simulate(params, sim)
-    tested = test_series(rows, settings=settings)
+    tested = assess_series(rows, settings=settings)
     result = {"parameters_source": params["source"], "n_occupations": len(params["occupation_shares"]),
               "n_skill_rates": int(len(params["skill_rates"])), "simulation": sim.model_dump(),
               "settings": (settings or SignalSettings()).model_dump()}

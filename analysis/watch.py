@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 
 from analysis.demand import demand_series, exposure_series, item_series
-from analysis.signals import SignalSettings, signals_from_tests, test_series
+from analysis.signals import SignalSettings, signals_from_tests, assess_series
 from models.signals import WatchItem, WatchReport
 from referentials import queries
 from skillgap.errors import UserError
@@ -182,12 +182,12 @@ def watch(con: duckdb.DuckDBPyConnection, rncp_code: str, *, period: Literal["we
     matches = items[["item_key", "item_label"]].merge(raw, left_on="item_label", right_on="block_item")
     item_rows, item_exposure = item_series(con, matches[["item_key", "skill_key"]], rome_codes=rome_codes,
                                            period=period, region_code=region_code, date_from=date_from, date_to=date_to)
-    tested = test_series(item_rows, exposure=item_exposure, settings=s) if len(item_rows) else pd.DataFrame()
+    tested = assess_series(item_rows, exposure=item_exposure, settings=s) if len(item_rows) else pd.DataFrame()
     totals = item_rows.groupby("skill_key")["n_ads_with_skill"].sum().to_dict() if len(item_rows) else {}
     # each ad has one period, so summing the periods counts distinct ads
     watch_items = assess_items(items, matches, skills, tested, n_ads_with_item=totals, n_ads=n_ads,
                                rome_codes=rome_codes, rare_threshold=rare_threshold, min_ads=min_ads)
-    emerging = signals_from_tests(test_series(rows, exposure=exposure, settings=s), kind="emerging", period=period)
+    emerging = signals_from_tests(assess_series(rows, exposure=exposure, settings=s), kind="emerging", period=period)
     periods = pd.to_datetime(exposure["period_start"])
     return WatchReport(
         rncp_code=rncp_code, title=cert.get("title"), rome_codes=rome_codes, n_ads=n_ads, period=period,
