@@ -87,6 +87,13 @@ def _json_document(path: Path, text: str) -> Iterator[tuple[str, Any]]:
 
 def _csv_records(path: Path, f: io.BufferedReader, tally: Tally) -> Iterator[tuple[str, Any]]:
     text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    try:
+        yield from _csv_rows(path, text, tally)
+    finally:
+        text.detach()  # the caller closes the underlying file
+
+
+def _csv_rows(path: Path, text: io.TextIOWrapper, tally: Tally) -> Iterator[tuple[str, Any]]:
     for n, row in enumerate(csv.DictReader(text), start=2):
         obj: dict[str, Any] = {}
         for key, value in row.items():

@@ -109,7 +109,10 @@ class LocalSite:
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the crawler gave up on a too-large page
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -19,7 +19,7 @@ def failure_reason(failure: Any) -> str:
 
     if failure.check(HttpError):
         return f"http {failure.value.response.status}"
-    if failure.check(CancelledError):
+    if failure.check(CancelledError) or failure.type.__name__ == "DownloadCancelledError":
         return "page too large"
     if failure.check(IgnoreRequest):
         return "robots.txt" if "robots" in str(failure.value).lower() or not str(failure.value) else "ignored"
