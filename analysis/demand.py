@@ -71,7 +71,7 @@ def _occupation_sql(con: duckdb.DuckDBPyConnection) -> str:
     occ = _resolve(con, "occupations")
     if occ is None:
         return f"SELECT ad_id, rome_code AS source_rome_code, NULL AS predicted_rome_code, created_at, region_code FROM {ADS}"
-    order = f"p.{occ['rank']} ASC" if "rank" in occ else (f"p.{occ['score']} DESC" if "score" in occ else "1")
+    order = f"{occ['rank']} ASC" if "rank" in occ else (f"{occ['score']} DESC" if "score" in occ else "1")
     return f"""SELECT a.ad_id, a.rome_code AS source_rome_code, p.predicted_rome_code, a.created_at, a.region_code
                FROM {ADS} a LEFT JOIN (
                  SELECT {occ['ad_id']} AS ad_id, {occ['rome_code']} AS predicted_rome_code,
@@ -82,11 +82,11 @@ def _occupation_sql(con: duckdb.DuckDBPyConnection) -> str:
 def _asks_sql(con: duckdb.DuckDBPyConnection) -> str:
     """(ad_id, skill_key, label) for every skill an ad asks for."""
     parts = []
-    if _columns(con, TICKED):
+    if _columns(con, TICKED) and con.execute(f"SELECT count(*) FROM {TICKED}").fetchone()[0]:
         parts.append(f"""SELECT ad_id, coalesce(skill_code, 'phrase:' || {_NORMALISE.format('label')}) AS skill_key,
                                 label FROM {TICKED}""")
     m, lk = _resolve(con, "mentions"), _resolve(con, "links")
-    if m is not None:
+    if m is not None and con.execute(f"SELECT count(*) FROM {m['table']}").fetchone()[0]:
         if lk is not None:
             rank = f"WHERE {lk['rank']} = 1" if "rank" in lk else ""
             link = f"""LEFT JOIN (SELECT {lk['mention_id']} AS mention_id, any_value({lk['code']}) AS code
