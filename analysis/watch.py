@@ -93,8 +93,13 @@ def default_matcher() -> tuple[str, Matcher, float]:
 
 
 def linked_occupations(con: duckdb.DuckDBPyConnection, cert: dict) -> list[str]:
-    """RNCP-linked ROME v3 codes plus the ROME 4.0 fiches derived from them."""
-    linked = set(cert.get("rome_codes") or [])
+    """RNCP-linked ROME v3 codes (the certification's and ``core_rncp__rome_links``) plus the ROME 4.0
+    fiches derived from them."""
+    codes = cert.get("rome_codes")
+    linked = set(list(codes) if codes is not None else [])
+    linked |= {r[0] for r in con.execute(
+        f"SELECT rome_code FROM core_rncp__rome_links WHERE version_id = {queries.current('rncp')} AND rncp_code = ?",
+        [cert["rncp_code"]]).fetchall()}
     if not linked:
         return []
     occ = queries.rome_occupations(con)
@@ -106,7 +111,8 @@ def block_items(blocks: pd.DataFrame) -> pd.DataFrame:
     """One row per item: the block's competences, or its title when they are unknown."""
     rows = []
     for b in blocks.itertuples(index=False):
-        comps = [c for c in (list(b.competences) if b.competences is not None else []) if c and c.strip()]
+        raw = b.competences if isinstance(b.competences, (list, tuple)) or hasattr(b.competences, "__len__") else []
+        comps = [c for c in (list(raw) if not isinstance(raw, str) else [raw]) if isinstance(c, str) and c.strip()]
         source = "competence" if comps else "block_title"
         for i, text in enumerate(comps or [b.label]):
             rows.append({"item_key": f"{b.block_code}#{i}", "rncp_code": b.rncp_code, "block_code": b.block_code,
