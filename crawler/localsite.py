@@ -19,8 +19,13 @@ from typing import Any
 PER_PAGE = 20
 _WRITTEN = [
     ("Développeur Python H/F", "75015", "Paris",
-     "Nous recherchons un développeur Python pour notre équipe data.\nVos missions :\n- Concevoir des API REST\n"
-     "- Écrire des tests automatisés\n- Participer aux revues de code\nProfil : Bac+5, 3 ans d'expérience."),
+     "Nous recherchons un développeur Python pour notre équipe data, qui construit la plateforme d'analyse "
+     "utilisée par nos clients industriels et par nos équipes internes de conseil.\nVos missions :\n"
+     "- Concevoir des API REST et les documenter\n- Écrire des tests automatisés et maintenir l'intégration continue\n"
+     "- Participer aux revues de code et aux choix d'architecture\n- Optimiser les traitements de données volumineuses\n"
+     "- Accompagner les développeurs juniors de l'équipe\n"
+     "Profil : Bac+5 en informatique, 3 ans d'expérience en Python, pratique de PostgreSQL et de Docker, "
+     "goût du travail en équipe et de la qualité logicielle."),
     ("Soudeur TIG (H/F)", "69007", "Lyon",
      "Entreprise de chaudronnerie recherche un soudeur TIG confirmé.\nMissions :\n- Lire des plans\n"
      "- Souder des pièces inox et aluminium\n- Contrôler la qualité des soudures\nHabilitation appréciée."),
