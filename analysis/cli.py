@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from skillgap.cliutil import Fmt, check_region, json_default, parse_date, store_or_default
 from skillgap.settings import get_settings
 from skillgap.store import connect
 
@@ -49,5 +50,84 @@ def eval_coverage_cmd(
     typer.echo(json.dumps(result))
 
 
+RomeOption = Annotated[str, typer.Option("--rome", help="Code ROME du métier (ex. M1805).")]
+RegionOption = Annotated[Optional[str], typer.Option("--region", help="Code région INSEE (ex. 84).")]
+FromOption = Annotated[Optional[str], typer.Option("--from", help="Début de période AAAA-MM-JJ.")]
+ToOption = Annotated[Optional[str], typer.Option("--to", help="Fin de période AAAA-MM-JJ (incluse).")]
+FormatOption = Annotated[Fmt, typer.Option("--format", help="text, json ou csv.")]
+AllActiveOption = Annotated[bool, typer.Option("--all-active", help="Toutes les certifications actives, pas seulement celles liées au métier.")]
+
+
+def _filters(rome: str, region: str | None, date_from: str | None, date_to: str | None, all_active: bool) -> dict:
+    check_region(region)
+    return {"rome_code": rome.strip().upper(), "region_code": region, "date_from": parse_date(date_from, "--from"),
+            "date_to": parse_date(date_to, "--to"), "all_active": all_active}
+
+
+def _context(report) -> str:
+    period = f"{report.date_from or '…'} → {report.date_to or '…'}"
+    flag = "" if report.is_significant else f"  ⚠ NON SIGNIFICATIF (moins de {report.min_ads} offres)"
+    return (f"{report.rome_code} {report.rome_label} — région {report.region_code or 'toutes'} — période {period}\n"
+            f"{report.n_ads} offres ; {report.n_candidate_certifications} certification(s) candidate(s) "
+            f"({report.coverage_basis}) ; modèle {report.model_name}{flag}")
+
+
+def gaps_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOption = None, date_to: ToOption = None,
+             fmt: FormatOption = Fmt.text, all_active: AllActiveOption = False, store: StoreOption = None,
+             model: ModelOption = "default",
+             limit: Annotated[int, typer.Option(help="Lignes affichées en mode texte.")] = 25) -> None:
+    """Compétences demandées par les offres d'un métier et leur couverture par les blocs RNCP (non couvertes d'abord)."""
+    from analysis.gaps import GapContext, compute_gaps, gaps_rows
+
+    con = connect(store_or_default(store), read_only=True)
+    report = compute_gaps(GapContext(con, _encoder(model)), **_filters(rome, region, date_from, date_to, all_active))
+    if fmt is Fmt.json:
+        typer.echo(report.model_dump_json(indent=1))
+    elif fmt is Fmt.csv:
+        typer.echo(gaps_rows(report).to_csv(index=False).rstrip("\n"))
+    else:
+        typer.echo(_context(report))
+        for s in report.skills[:limit]:
+            c = s.coverage
+            typer.echo(f"{c.status.value:9s} {s.share:6.1%} [{s.share_low:.1%}–{s.share_high:.1%}] {s.skill_label[:60]!r}"
+                       f"  ↔ {c.block_code} « {(c.matched_text or '')[:50]} » ({c.matched_kind}, {c.score:.2f})")
+            if s.evidence:
+                typer.echo(f"          ex. {s.evidence[0].ad_id} : {s.evidence[0].excerpt[:100]}")
+
+
+def modules_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOption = None, date_to: ToOption = None,
+                fmt: FormatOption = Fmt.text, all_active: AllActiveOption = False, store: StoreOption = None,
+                model: ModelOption = "default") -> None:
+    """Modules complémentaires candidats : regroupements des compétences non couvertes d'un métier (enregistrés)."""
+    from analysis.gaps import GapContext
+    from analysis.modules import compute_modules, save_modules
+
+    con = connect(store_or_default(store))
+    report, modules = compute_modules(GapContext(con, _encoder(model)),
+                                      **_filters(rome, region, date_from, date_to, all_active))
+    save_modules(con, modules)
+    if fmt is Fmt.json:
+        typer.echo(json.dumps([m.model_dump() for m in modules], ensure_ascii=False, default=json_default, indent=1))
+    elif fmt is Fmt.csv:
+        import pandas as pd
+
+        rows = [{"module_id": m.module_id, "rome_code": m.rome_code, "title": m.title, "n_skills": len(m.skills),
+                 "skills": " | ".join(s.skill_label for s in m.skills), "n_ads": m.n_ads, "share": m.share,
+                 "share_low": m.share_low, "share_high": m.share_high,
+                 "complemented_blocks": " ".join(m.complemented_blocks), "model_name": m.model_name} for m in modules]
+        typer.echo(pd.DataFrame(rows).to_csv(index=False).rstrip("\n"))
+    else:
+        typer.echo(_context(report))
+        if not modules:
+            typer.echo("aucune compétence non couverte : pas de module candidat")
+        for m in modules:
+            typer.echo(f"{m.module_id}  {m.title[:60]!r}  {len(m.skills)} compétence(s), {m.share:.1%} des offres "
+                       f"[{m.share_low:.1%}–{m.share_high:.1%}] ; complète {', '.join(m.complemented_blocks) or '—'}")
+            for s in m.skills[:6]:
+                typer.echo(f"    - {s.skill_label[:70]} ({s.n_ads} offres)")
+
+
 def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    app.command("gaps")(gaps_cmd)
+    app.command("modules")(modules_cmd)
     groups["eval"].command("coverage")(eval_coverage_cmd)

@@ -79,7 +79,7 @@ def _occupation_sql(con: duckdb.DuckDBPyConnection) -> str:
                  FROM {occ['table']}) p ON p.ad_id = a.ad_id AND p.r = 1"""
 
 
-def _asks_sql(con: duckdb.DuckDBPyConnection) -> str:
+def asks_sql(con: duckdb.DuckDBPyConnection) -> str:
     """(ad_id, skill_key, label) for every skill an ad asks for."""
     parts = []
     if _columns(con, TICKED) and con.execute(f"SELECT count(*) FROM {TICKED}").fetchone()[0]:
@@ -103,7 +103,7 @@ def _asks_sql(con: duckdb.DuckDBPyConnection) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _ads_cte(con: duckdb.DuckDBPyConnection, period: str, rome_code: str | list[str] | None,
+def ads_cte(con: duckdb.DuckDBPyConnection, period: str, rome_code: str | list[str] | None,
              region_code: str | None, date_from: date | None, date_to: date | None) -> tuple[str, list]:
     if not _columns(con, ADS):
         raise UserError("la base ne contient aucune offre (table core_ads__job_ads absente) : lancez la collecte")
@@ -136,7 +136,7 @@ def exposure_series(con: duckdb.DuckDBPyConnection, *, period: Literal["week", "
                     rome_code: str | list[str] | None = None, region_code: str | None = None,
                     date_from: date | None = None, date_to: date | None = None) -> pd.DataFrame:
     """(period_start, rome_code, n_ads): ads per occupation and period."""
-    cte, params = _ads_cte(con, period, rome_code, region_code, date_from, date_to)
+    cte, params = ads_cte(con, period, rome_code, region_code, date_from, date_to)
     df = con.execute(f"""WITH {cte} SELECT period_start, rome_code, count(DISTINCT ad_id) AS n_ads
                          FROM ads GROUP BY ALL ORDER BY rome_code, period_start""", params).df()
     df["period_start"] = pd.to_datetime(df["period_start"]).dt.date
@@ -150,7 +150,7 @@ def demand_series(con: duckdb.DuckDBPyConnection, *, period: Literal["week", "mo
 
     Use ``exposure_series`` with the same filters for the periods where an occupation had ads.
     """
-    cte, params = _ads_cte(con, period, rome_code, region_code, date_from, date_to)
+    cte, params = ads_cte(con, period, rome_code, region_code, date_from, date_to)
     n_undated = con.execute(f"SELECT count(*) FROM {ADS} WHERE created_at IS NULL").fetchone()[0]
     if n_undated:
         log.info("%d ads without creation date left out of the demand series", n_undated)
@@ -160,7 +160,7 @@ def demand_series(con: duckdb.DuckDBPyConnection, *, period: Literal["week", "mo
     df = con.execute(f"""
         WITH {cte},
         exposure AS (SELECT period_start, rome_code, count(DISTINCT ad_id) AS n_ads FROM ads GROUP BY ALL),
-        asks AS ({_asks_sql(con)}),
+        asks AS ({asks_sql(con)}),
         k AS (SELECT a.period_start, a.rome_code, s.skill_key, count(DISTINCT a.ad_id) AS n_ads_with_skill,
                      mode(s.label) AS label
               FROM ads a JOIN asks s ON s.ad_id = a.ad_id GROUP BY ALL)
@@ -180,13 +180,13 @@ def item_series(con: duckdb.DuckDBPyConnection, mapping: pd.DataFrame, *, rome_c
     An ad counts once for an item when it asks for any of the item's skills. Returns (rows in the
     demand contract with ``rome_code`` None and ``skill_key`` = item_key, pooled exposure).
     """
-    cte, params = _ads_cte(con, period, rome_codes, region_code, date_from, date_to)
+    cte, params = ads_cte(con, period, rome_codes, region_code, date_from, date_to)
     exposure = con.execute(f"""WITH {cte} SELECT period_start, NULL AS rome_code, count(DISTINCT ad_id) AS n_ads
                                FROM ads GROUP BY ALL ORDER BY period_start""", params).df()
     con.register("_item_mapping", mapping[["item_key", "skill_key"]])
     try:
         rows = con.execute(f"""
-            WITH {cte}, asks AS ({_asks_sql(con)})
+            WITH {cte}, asks AS ({asks_sql(con)})
             SELECT a.period_start, NULL AS rome_code, m.item_key AS skill_key, m.item_key AS skill_label,
                    count(DISTINCT a.ad_id) AS n_ads_with_skill
             FROM ads a JOIN asks s ON s.ad_id = a.ad_id JOIN _item_mapping m ON m.skill_key = s.skill_key

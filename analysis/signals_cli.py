@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import typer
 
+from skillgap.cliutil import Fmt, check_region as _check_region, json_default as _default, parse_date as _date
+from skillgap.cliutil import store_or_default as _store
 from skillgap.errors import UserError
-
-
-class Fmt(str, Enum):
-    json = "json"
-    csv = "csv"
-    text = "text"
 
 
 class Kind(str, Enum):
@@ -32,27 +27,6 @@ class Kind(str, Enum):
 class PeriodOpt(str, Enum):
     week = "week"
     month = "month"
-
-
-def _store(path: Path | None) -> Path:
-    from skillgap.settings import get_settings
-
-    return path or get_settings().store
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as e:
-        raise UserError(f"{option} : date invalide {value!r} (format AAAA-MM-JJ)") from e
-
-
-def _default(o: Any) -> Any:
-    if isinstance(o, (date, datetime)):
-        return o.isoformat()
-    raise TypeError(type(o).__name__)
 
 
 def _emit(records: list[dict], fmt: Fmt, context: dict) -> str:
@@ -121,13 +95,6 @@ def _check_codes(con, *, rome_code: str | None, region_code: str | None) -> None
         if not known and ("rome" not in queries.current_versions(con) or queries.occupation(con, rome_code) is None):
             raise UserError(f"code ROME inconnu : {rome_code} (ni dans le ROME chargé ni dans les offres)")
     _check_region(region_code)
-
-
-def _check_region(region_code: str | None) -> None:
-    from referentials.geo import REGIONS
-
-    if region_code is not None and region_code not in REGIONS:
-        raise UserError(f"code région inconnu : {region_code} (code INSEE à 2 chiffres, ex. 84)")
 
 
 def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
