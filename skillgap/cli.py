@@ -14,7 +14,7 @@ import typer
 
 from skillgap.errors import UserError
 
-CLI_MODULES = ("referentials.cli", "crawler.cli", "nlp.cli", "nlp.training.cli", "analysis.cli", "analysis.signals_cli", "api.cli")
+CLI_MODULES = ("referentials.cli", "crawler.cli", "nlp.cli", "nlp.training.cli", "analysis.cli", "analysis.signals_cli", "api.cli", "reports.cli", "reports.module_cli")
 
 app = typer.Typer(
     name="skillgap",
