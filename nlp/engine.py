@@ -1,0 +1,165 @@
+"""The NLP stage in one object: extraction + linking + occupation for a batch of ads.
+
+``NlpEngine.create(ref, config, cache_dir=…)`` loads the encoder and builds (or reads) the FAISS
+indexes once; ``process(ads)`` is a pure function of a batch of (ad_id, title, description)
+returning one ``ProcessedAd`` per ad — a bad ad is skipped with a reason, never failing the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models.nlp import OccupationPrediction, ProcessedAd, SkillLink, SkillMention
+from nlp.config import NlpConfig
+from nlp.embed import CachedEncoder, get_encoder
+from nlp.extract import Candidate, LabelMatcher, extract_candidates
+from nlp.index import LabelIndex
+from nlp.link import SkillRanker
+from nlp.occupation import FicheScores, OccupationModel, exact_table, query_text, title_phrases
+from nlp.referential import Referential
+from nlp.text import fold, strip_markup
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AdText:
+    """The only inputs the stage reads from an ad."""
+
+    ad_id: str
+    title: str
+    description: str
+
+
+def _esco_texts(ref: Referential) -> tuple[list[str], list[str]]:
+    texts, keys = [], []
+    for row in ref.esco_skills.itertuples(index=False):
+        labels = [row.label, *(row.alt_labels if row.alt_labels is not None else ())]
+        for label in dict.fromkeys(fold(x) for x in labels if x):
+            texts.append(label)
+            keys.append(row.skill_code)
+    return texts, keys
+
+
+class NlpEngine:
+    def __init__(self, ref: Referential, config: NlpConfig, encoder: CachedEncoder, cache_dir: Path | None) -> None:
+        self.ref = ref
+        self.config = config
+        self.encoder = encoder
+        self.model_name = encoder.name
+        phrases, codes = title_phrases(ref)
+        build = dict(encoder=encoder, version_key=ref.version_key, cache_dir=cache_dir)
+        self.occupations = OccupationModel(
+            LabelIndex.build(name="titles", texts=phrases, keys=codes, **build),
+            search_k=config.occupation.search_k,
+            exact=exact_table(phrases, codes),
+        )
+        rome_texts = [fold(x) for x in ref.rome_skills.label]
+        rome_index = LabelIndex.build(name="rome-skills", texts=rome_texts, keys=list(ref.rome_skills.skill_code), **build)
+        self.ranker = SkillRanker(ref, rome_index, config.linking)
+        self._esco_build = build
+        self._esco: LabelIndex | None = None
+        self.matcher = LabelMatcher(
+            [*ref.rome_skills.label, *ref.esco_skills.label], max_tokens=config.extraction.exact_max_tokens
+        )
+
+    @classmethod
+    def create(cls, ref: Referential, config: NlpConfig, *, cache_dir: Path | None) -> NlpEngine:
+        encoder = CachedEncoder(get_encoder(config.model.name), cache_dir)
+        return cls(ref, config, encoder, cache_dir)
+
+    def esco_index(self) -> LabelIndex:
+        if self._esco is None:
+            texts, keys = _esco_texts(self.ref)
+            self._esco = LabelIndex.build(name="esco-skills-fr", texts=texts, keys=keys, **self._esco_build)
+        return self._esco
+
+    def predict_occupations(self, titles: Sequence[str]) -> list[FicheScores]:
+        queries = [query_text(t) for t in titles]
+        return self.occupations.rank(queries, self.encoder.encode(queries), top_k=self.config.occupation.top_k)
+
+    def candidates(self, description: str) -> list[Candidate]:
+        return extract_candidates(
+            strip_markup(description), self.matcher, max_candidates=self.config.extraction.max_candidates
+        )
+
+    def encode_candidates(self, candidates: Sequence[Candidate]) -> np.ndarray:
+        return self.encoder.encode([fold(c.text) for c in candidates])
+
+    def skip_reason(self, ad: AdText) -> str | None:
+        if not (ad.title or "").strip() and not (ad.description or "").strip():
+            return "empty title and description"
+        if len(ad.description or "") > self.config.extraction.max_chars:
+            return f"description longer than {self.config.extraction.max_chars} characters"
+        return None
+
+    def process(self, ads: Sequence[AdText]) -> list[ProcessedAd]:
+        """Extraction, occupation and linking for a batch; never raises for one bad ad."""
+        kept = [ad for ad in ads if self.skip_reason(ad) is None]
+        fiches = dict(zip((a.ad_id for a in kept), self.predict_occupations([a.title for a in kept]), strict=True))
+        out = []
+        for ad in ads:
+            reason = self.skip_reason(ad)
+            if reason is not None:
+                out.append(ProcessedAd(ad_id=ad.ad_id, skipped_reason=reason))
+                continue
+            try:
+                out.append(self._process_one(ad, fiches[ad.ad_id]))
+            except Exception as e:  # noqa: BLE001 - one bad ad must not lose the batch
+                log.warning("ad %s skipped: %s: %s", ad.ad_id, type(e).__name__, e)
+                out.append(ProcessedAd(ad_id=ad.ad_id, skipped_reason=f"error: {type(e).__name__}: {e}"[:300]))
+        return out
+
+    def _occupation(self, ad_id: str, fiche: FicheScores) -> OccupationPrediction | None:
+        if not fiche.rome_codes:
+            return None
+        return OccupationPrediction(
+            ad_id=ad_id,
+            rome_code=fiche.rome_codes[0],
+            parent_rome_code=self.ref.parent_code(fiche.rome_codes[0]),
+            score=fiche.scores[0],
+            top_rome_codes=fiche.rome_codes,
+            top_scores=fiche.scores,
+            model_name=self.model_name,
+            referential_version=self.ref.version_key,
+        )
+
+    def _process_one(self, ad: AdText, fiche: FicheScores) -> ProcessedAd:
+        cands = self.candidates(ad.description or "")
+        vecs = self.encode_candidates(cands)
+        mentions = tuple(
+            SkillMention(
+                ad_id=ad.ad_id, mention_id=f"{ad.ad_id}:{c.start_char}-{c.end_char}", text=c.text,
+                start_char=c.start_char, end_char=c.end_char, section=c.section, method=c.method,
+            )
+            for c in cands
+        )
+        links = []
+        for mention, cand, ranked in zip(mentions, cands, self.ranker.link_mentions(vecs, fiche.rome_codes), strict=True):
+            method = "exact" if cand.method == "exact" else "embedding"
+            for rank, (code, score, in_fiche) in enumerate(ranked, start=1):
+                links.append(self._link(mention, code, "rome", score, rank, method + ("+fiche" if in_fiche else "")))
+        links.extend(self._esco_links(mentions, vecs))
+        return ProcessedAd(
+            ad_id=ad.ad_id, mentions=mentions, links=tuple(links), occupation=self._occupation(ad.ad_id, fiche)
+        )
+
+    def _esco_links(self, mentions: Sequence[SkillMention], vecs: np.ndarray) -> list[SkillLink]:
+        links = []
+        cfg = self.config.linking
+        for mention, best in zip(mentions, self.esco_index().best_per_key(vecs, cfg.search_k), strict=True):
+            ranked = sorted(best.items(), key=lambda kv: -kv[1])[: cfg.top_k]
+            for rank, (uri, score) in enumerate([kv for kv in ranked if kv[1] >= cfg.threshold], start=1):
+                links.append(self._link(mention, uri, "esco", score, rank, "embedding"))
+        return links
+
+    def _link(self, mention: SkillMention, code: str, source: str, score: float, rank: int, method: str) -> SkillLink:
+        return SkillLink(
+            mention_id=mention.mention_id, skill_code=code, source=source, score=round(score, 4), rank=rank,
+            method=method, model_name=self.model_name, referential_version=self.ref.version_key,
+        )

@@ -1,0 +1,92 @@
+"""``skillgap eval esco-linking``: rank all ESCO skills for English job-ad sentences (TECH / HOUSE /
+TECHWOLF sets of Decorte et al.), sentence level as published.
+
+Gold = the ESCO preferred labels of a sentence other than ``LABEL NOT PRESENT`` / ``UNDERSPECIFIED``.
+Each skill is indexed by its English preferred and alternative labels; the sentence and its
+sub-phrases (pieces between commas / « and » / « or », and word windows) are the queries; a skill's
+score is ``max(sentence cosine, best sub-phrase cosine − phrase_penalty)``.
+RP@K = |top-K ∩ gold| / min(K, |gold|); MRR = mean of 1 / rank of the first gold label.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+
+from nlp.embed import Encoder
+from nlp.index import LabelIndex
+from nlp.referential import Referential
+from skillgap.errors import InputFileError
+
+NOT_SCORED = {"LABEL NOT PRESENT", "UNDERSPECIFIED"}
+_PIECES = re.compile(r"\s*(?:[,;:()/]|\band\b|\bor\b|\bwith\b|\bincluding\b|\bsuch as\b)\s*", re.IGNORECASE)
+
+
+def read_annotations(path: Path) -> dict[str, set[str]]:
+    """sentence → gold labels, from ``sentence,span,sub_span,label`` or ``sentence,label`` CSVs."""
+    gold: dict[str, set[str]] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or not {"sentence", "label"} <= set(reader.fieldnames):
+                raise InputFileError(path, "needs the columns 'sentence' and 'label'", line=1)
+            for row in reader:
+                labels = gold.setdefault(row["sentence"], set())
+                if row["label"] and row["label"] not in NOT_SCORED:
+                    labels.add(row["label"])
+    except OSError as e:
+        raise InputFileError(path, f"cannot read: {e}") from e
+    return {s: labels for s, labels in gold.items() if labels}
+
+
+def sub_phrases(sentence: str, *, window: int = 4) -> list[str]:
+    """Pieces between separators, and sliding windows of ``window`` words (no duplicates).
+
+    >>> sub_phrases("Java and SQL, cloud", window=2)
+    ['Java', 'SQL', 'cloud', 'Java and', 'and SQL,', 'SQL, cloud']
+    """
+    pieces = [p for p in _PIECES.split(sentence) if p and p.strip()]
+    words = sentence.split()
+    windows = [" ".join(words[i : i + window]) for i in range(max(len(words) - window + 1, 0))]
+    return list(dict.fromkeys([*pieces, *windows]))
+
+
+def esco_en_index(ref: Referential, encoder: Encoder, cache_dir: Path | None) -> LabelIndex:
+    texts, keys = [], []
+    for row in ref.esco_skills.itertuples(index=False):
+        if not row.label_en:
+            continue
+        alts = row.alt_labels_en if row.alt_labels_en is not None else ()
+        for label in dict.fromkeys([row.label_en, *alts]):
+            if label:
+                texts.append(label)
+                keys.append(row.label_en)
+    return LabelIndex.build(
+        name="esco-skills-en", texts=texts, keys=keys, encoder=encoder, version_key=ref.version_key, cache_dir=cache_dir
+    )
+
+
+def evaluate_esco_linking(
+    ref: Referential, encoder: Encoder, path: Path, *, cache_dir: Path | None, phrase_penalty: float = 0.05,
+    search_k: int = 200,
+) -> dict:
+    gold = read_annotations(path)
+    index = esco_en_index(ref, encoder, cache_dir)
+    rp5 = rp10 = mrr = 0.0
+    for sentence, labels in gold.items():
+        queries = [sentence, *sub_phrases(sentence)]
+        per_query = index.best_per_key(encoder.encode(queries), search_k)
+        best: dict[str, float] = dict(per_query[0])
+        for scores in per_query[1:]:
+            for key, score in scores.items():
+                if score - phrase_penalty > best.get(key, -2.0):
+                    best[key] = score - phrase_penalty
+        ranked = [k for k, _ in sorted(best.items(), key=lambda kv: -kv[1])]
+        rp5 += len(labels & set(ranked[:5])) / min(5, len(labels))
+        rp10 += len(labels & set(ranked[:10])) / min(10, len(labels))
+        mrr += next((1 / r for r, k in enumerate(ranked, start=1) if k in labels), 0.0)
+    n = max(len(gold), 1)
+    return {"n": len(gold), "rp@5": round(100 * rp5 / n, 2), "rp@10": round(100 * rp10 / n, 2), "mrr": round(mrr / n, 4)}

@@ -1,0 +1,154 @@
+"""Candidate skill phrases from the text of a French job ad.
+
+Steps (all cheap; the spaCy parser is not needed, only its French tokenizer):
+1. clean the text (markup, odd spaces), cut it into lines with sections (``nlp.sections``);
+2. keep lines of skill sections that are not pay / benefits boilerplate;
+3. per line: the clause itself, its enumerated items when the line lists several actions
+   (« Installer, configurer et gérer le SI ») or several short terms (« Excel, Word et PowerPoint »),
+   and the object of « maîtrise de … / connaissance de … / expérience en … » phrases;
+4. exact matches of referential labels (spaCy ``PhraseMatcher`` on lowercase tokens).
+Every mention keeps its character offsets in the cleaned description and its section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from nlp.sections import SKILL_SECTIONS, Line, is_boilerplate, split_lines
+
+_LEAD = re.compile(
+    r"^(?:(?:vous\s+)?(?:devrez|serez amené(?:e|\(e\))? à|aurez pour mission(?:s)? de|aurez à|allez|"
+    r"êtes en charge de|serez en charge de|assurez|maîtrisez|connaissez|avez)\s+|"
+    r"(?:la |une |des |de bonnes |bonne |solides? |excellente )?(?:maîtrise|connaissances?|expérience|"
+    r"pratique|capacité|aptitude|notions?|compétences?)\s+(?:en|de|du|des|d'|dans|à|avec|sur)\s*)",
+    re.IGNORECASE,
+)
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|/|\+)\s*")
+_INFINITIVE = re.compile(r"^(?:[a-zà-ÿ'-]+(?:er|ir|re|oir))\b", re.IGNORECASE)
+_TRAIL = " .,;:-–!?()\"'«»"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate skill phrase, before linking."""
+
+    text: str
+    start_char: int
+    end_char: int
+    section: str
+    method: str  # clause | item | object | exact
+
+
+def _span(line: Line, start: int, end: int, section: str, method: str) -> Candidate | None:
+    raw = line.text[start:end]
+    lead = len(raw) - len(raw.lstrip(_TRAIL))
+    text = raw.strip(_TRAIL)
+    if len(text) < 2 or len(text) > 200:
+        return None
+    begin = line.start_char + start + lead
+    return Candidate(text, begin, begin + len(text), section, method)
+
+
+def _items(line: Line) -> list[Candidate]:
+    """Enumerated actions or short terms of one line (with their offsets)."""
+    text = line.text
+    pieces, start = [], 0
+    for match in _ITEM_SPLIT.finditer(text):
+        pieces.append((start, match.start()))
+        start = match.end()
+    pieces.append((start, len(text)))
+    if len(pieces) < 2:
+        return []
+    words = [text[a:b].split() for a, b in pieces]
+    verbs = sum(1 for w in words if w and _INFINITIVE.match(w[0]))
+    short = all(0 < len(w) <= 4 for w in words)
+    if not short and verbs < 2:
+        return []
+    out = []
+    for (a, b), w in zip(pieces, words, strict=True):
+        if short or (w and _INFINITIVE.match(w[0]) and len(w) >= 2):
+            cand = _span(line, a, b, line.section, "item")
+            if cand is not None:
+                out.append(cand)
+    return out
+
+
+def line_candidates(line: Line, *, max_words: int = 24) -> list[Candidate]:
+    """The clause, its items and its « maîtrise de X » object, for one skill line."""
+    words = line.text.split()
+    if not words:
+        return []
+    end = len(line.text) if len(words) <= max_words else line.text.index(words[max_words - 1]) + len(
+        words[max_words - 1]
+    )
+    out = [c for c in (_span(line, 0, end, line.section, "clause"),) if c is not None]
+    lead = _LEAD.match(line.text)
+    if lead and lead.end() < len(line.text):
+        obj = _span(line, lead.end(), end, line.section, "object")
+        if obj is not None and len(obj.text.split()) <= 12:
+            out.append(obj)
+    if len(words) <= 40:
+        out.extend(_items(line))
+    return out
+
+
+def skill_lines(text: str) -> list[Line]:
+    """Lines of skill sections that are not boilerplate."""
+    return [line for line in split_lines(text) if line.section in SKILL_SECTIONS and not is_boilerplate(line.text)]
+
+
+class LabelMatcher:
+    """Exact, case-insensitive matches of referential labels (spaCy tokenizer + PhraseMatcher)."""
+
+    def __init__(self, labels: Iterable[str], *, max_tokens: int = 5) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self._nlp = spacy.blank("fr")
+        self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        patterns = []
+        for label in dict.fromkeys(x.strip() for x in labels if x and x.strip()):
+            doc = self._nlp.make_doc(label)
+            if 0 < len(doc) <= max_tokens and (len(doc) >= 2 or _is_term(label)):
+                patterns.append(doc)
+        self._matcher.add("LABEL", patterns)
+
+    def __call__(self, lines: Sequence[Line]) -> list[Candidate]:
+        out = []
+        for line, doc in zip(lines, self._nlp.tokenizer.pipe(line.text for line in lines), strict=True):
+            spans = self._matcher(doc, as_spans=True)
+            for span in spacy_filter(spans):
+                begin = line.start_char + span.start_char
+                out.append(Candidate(span.text, begin, begin + len(span.text), line.section, "exact"))
+        return out
+
+
+def _is_term(label: str) -> bool:
+    """A one-token label specific enough to match alone: « SQL », « C++ », « AutoCAD », « Python3 ».
+
+    >>> [_is_term(x) for x in ("SQL", "C++", "AutoCAD", "Informatique", "Son")]
+    [True, True, True, False, False]
+    """
+    return len(label) >= 2 and (any(c.isupper() for c in label[1:]) or any(not c.isalpha() for c in label))
+
+
+def spacy_filter(spans):
+    """Longest non-overlapping spans (spaCy's ``filter_spans``)."""
+    from spacy.util import filter_spans
+
+    return filter_spans(spans)
+
+
+def extract_candidates(text: str, matcher: LabelMatcher | None = None, *, max_candidates: int = 80) -> list[Candidate]:
+    """All candidate phrases of a cleaned description, deduplicated by (text, offsets)."""
+    lines = skill_lines(text)
+    found: dict[tuple[int, int], Candidate] = {}
+    for line in lines:
+        for cand in line_candidates(line):
+            found.setdefault((cand.start_char, cand.end_char), cand)
+    if matcher is not None:
+        for cand in matcher(lines):
+            found.setdefault((cand.start_char, cand.end_char), cand)
+    return sorted(found.values(), key=lambda c: (c.start_char, c.end_char))[:max_candidates]

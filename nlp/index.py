@@ -1,0 +1,108 @@
+"""FAISS inner-product indexes over referential labels, persisted per (model, referential version).
+
+An index holds unit vectors of label texts and, for each row, the key (a ROME code, an OGR code or
+an ESCO URI) the text belongs to; one key usually has several texts (preferred, alternative,
+masculine / feminine labels). Inner product on unit vectors is cosine similarity. Files live under
+``<cache_dir>/indexes/`` and are named by a digest of the model name, the referential version and
+the texts themselves, so any change makes a new index (a stale one is never read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from nlp.embed import Encoder
+
+
+def index_digest(model_name: str, version_key: str, texts: Sequence[str], keys: Sequence[str]) -> str:
+    """A digest that changes whenever the model, the referential version or a label changes."""
+    digest = hashlib.sha256(f"{model_name}\x00{version_key}".encode())
+    for text, key in zip(texts, keys, strict=True):
+        digest.update(f"{key}\x01{text}\x02".encode())
+    return digest.hexdigest()[:20]
+
+
+class LabelIndex:
+    """Texts → keys, searchable by cosine similarity."""
+
+    def __init__(self, index: faiss.Index, keys: Sequence[str]) -> None:
+        if index.ntotal != len(keys):
+            raise ValueError(f"index has {index.ntotal} rows but {len(keys)} keys")
+        self.index = index
+        self.keys = np.asarray(keys, dtype=object)
+
+    @classmethod
+    def from_vectors(cls, vectors: np.ndarray, keys: Sequence[str]) -> LabelIndex:
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        if len(vectors):
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return cls(index, keys)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        name: str,
+        texts: Sequence[str],
+        keys: Sequence[str],
+        encoder: Encoder,
+        version_key: str,
+        cache_dir: Path | None,
+    ) -> LabelIndex:
+        """Load the persisted index for these inputs, or encode and persist it."""
+        if cache_dir is None:
+            return cls.from_vectors(encoder.encode(texts), keys)
+        digest = index_digest(encoder.name, version_key, texts, keys)
+        folder = cache_dir / "indexes"
+        index_file = folder / f"{name}-{digest}.faiss"
+        meta_file = folder / f"{name}-{digest}.json"
+        if index_file.is_file() and meta_file.is_file():
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            return cls(faiss.read_index(str(index_file)), meta["keys"])
+        built = cls.from_vectors(encoder.encode(texts), keys)
+        folder.mkdir(parents=True, exist_ok=True)
+        faiss.write_index(built.index, str(index_file))
+        meta = {"model": encoder.name, "referential_version": version_key, "keys": list(keys), "n": len(keys)}
+        meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        return built
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, row indices), each (n_queries, min(k, size)), best first."""
+        k = min(k, self.index.ntotal)
+        if len(queries) == 0 or k == 0:
+            return np.zeros((len(queries), k), np.float32), np.zeros((len(queries), k), np.int64)
+        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def vectors(self) -> np.ndarray:
+        """All stored vectors (for exact scoring against a few queries)."""
+        return faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.index.d).reshape(
+            self.index.ntotal, self.index.d
+        )
+
+    def best_per_key(self, queries: np.ndarray, k: int) -> list[dict[str, float]]:
+        """For each query: key → best score among its top-``k`` rows."""
+        scores, rows = self.search(queries, k)
+        out: list[dict[str, float]] = []
+        for score_row, index_row in zip(scores, rows, strict=True):
+            best: dict[str, float] = {}
+            for score, row in zip(score_row, index_row, strict=True):
+                if row < 0:
+                    continue
+                key = self.keys[row]
+                if score > best.get(key, -2.0):
+                    best[key] = float(score)
+            out.append(best)
+        return out
+
+
+def exact_top_k(queries: np.ndarray, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Brute-force numpy top-k by inner product (the reference for tests)."""
+    sims = queries @ vectors.T
+    rows = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(sims, rows, axis=1), rows

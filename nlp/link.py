@@ -1,0 +1,112 @@
+"""Mention vectors → ranked ROME skills (OGR codes) and ESCO skills, re-ranked by the occupation.
+
+Score of a ROME skill for a mention = cosine(mention, skill label)
+  + ``fiche_bonus[r]`` when the skill belongs to the r-th predicted fiche (best r),
+  + ``core_bonus`` when that fiche flags it « cœur de métier », ``kind_bonus[kind]``,
+  + ``rank_prior`` × (1 − position / size) where position orders the fiche's skills as ROME lists
+    them (savoir-faire, then savoir-être, then savoirs; by code within each).
+An ad's ranking takes, per skill, the best score over its mentions. A mention's links are its
+top skills scoring at least ``threshold``; a mention with none stays unlinked and is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.config import LinkingConfig
+from nlp.index import LabelIndex
+from nlp.referential import Referential
+
+_KIND_ORDER = {"savoir-faire": 0, "savoir-être": 1, "savoir": 2}
+
+
+@dataclass(frozen=True)
+class FicheSkills:
+    rows: np.ndarray  # rows of the ROME skill index
+    prior: np.ndarray  # core + position prior of each
+
+
+def _code_sort_key(code: str) -> tuple[int, str]:
+    return (int(code), code) if code.isdigit() else (1 << 60, code)
+
+
+class SkillRanker:
+    """Ranks ROME skills for mentions, knowing the predicted fiches."""
+
+    def __init__(self, ref: Referential, rome_index: LabelIndex, config: LinkingConfig) -> None:
+        self.config = config
+        self.index = rome_index
+        self.vectors = rome_index.vectors()
+        self.codes = np.asarray(ref.rome_skills.skill_code, dtype=object)
+        self.row_of = {code: row for row, code in enumerate(self.codes)}
+        kinds = list(ref.rome_skills.kind)
+        self.kind_bonus = np.array([config.kind_bonus.get(k, 0.0) for k in kinds], dtype=np.float32)
+        self.kind_order = {code: _KIND_ORDER.get(k, 3) for code, k in zip(self.codes, kinds, strict=True)}
+        self.fiches: dict[str, FicheSkills] = {}
+        for rome_code, frame in ref.fiche_skills().items():
+            self.fiches[rome_code] = self._fiche(frame)
+
+    def _fiche(self, frame) -> FicheSkills:
+        pairs = [(c, bool(core)) for c, core in zip(frame.skill_code, frame.is_core, strict=True) if c in self.row_of]
+        pairs.sort(key=lambda p: (self.kind_order[p[0]], _code_sort_key(p[0])))
+        n = max(len(pairs), 1)
+        rows = np.array([self.row_of[c] for c, _ in pairs], dtype=np.int64)
+        prior = np.array(
+            [self.config.core_bonus * core + self.config.rank_prior * (1 - i / n) for i, (_, core) in enumerate(pairs)],
+            dtype=np.float32,
+        )
+        return FicheSkills(rows, prior)
+
+    def _fiche_bonus(self, fiche_codes: tuple[str, ...]) -> dict[int, float]:
+        """index row → best fiche bonus + prior among the predicted fiches."""
+        bonus: dict[int, float] = {}
+        for rank, code in enumerate(fiche_codes[: len(self.config.fiche_bonus)]):
+            fiche = self.fiches.get(code)
+            if fiche is None:
+                continue
+            for row, prior in zip(fiche.rows.tolist(), fiche.prior.tolist(), strict=True):
+                value = self.config.fiche_bonus[rank] + prior
+                if value > bonus.get(row, -1.0):
+                    bonus[row] = value
+        return bonus
+
+    def score_matrix(self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores (n_mentions, n_rows)): re-ranked scores of the candidate skills."""
+        hits = np.argpartition(-(mention_vecs @ self.vectors.T), self.config.search_k, axis=1)[:, : self.config.search_k]
+        bonus = self._fiche_bonus(fiche_codes)
+        rows = np.unique(np.concatenate([hits.ravel(), np.fromiter(bonus, dtype=np.int64, count=len(bonus))]))
+        rows = rows[rows >= 0]
+        sims = mention_vecs @ self.vectors[rows].T
+        extra = self.kind_bonus[rows] + np.array([bonus.get(r, 0.0) for r in rows.tolist()], dtype=np.float32)
+        return rows, sims + extra
+
+    def rank_ad(self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], *, k: int) -> list[tuple[str, float]]:
+        """The ad's top-``k`` skill codes, best score over its mentions."""
+        if len(mention_vecs) == 0:
+            return []
+        rows, scores = self.score_matrix(mention_vecs, fiche_codes)
+        best = scores.max(axis=0)
+        order = np.argsort(-best, kind="stable")[:k]
+        return [(self.codes[rows[i]], float(best[i])) for i in order]
+
+    def link_mentions(
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...]
+    ) -> list[list[tuple[str, float, bool]]]:
+        """Per mention: up to ``top_k`` (skill_code, score, in_fiche) at or above the threshold."""
+        if len(mention_vecs) == 0:
+            return []
+        rows, scores = self.score_matrix(mention_vecs, fiche_codes)
+        in_fiche = set(self._fiche_bonus(fiche_codes))
+        out = []
+        for row_scores in scores:
+            order = np.argsort(-row_scores, kind="stable")[: self.config.top_k]
+            out.append(
+                [
+                    (self.codes[rows[i]], float(row_scores[i]), int(rows[i]) in in_fiche)
+                    for i in order
+                    if row_scores[i] >= self.config.threshold
+                ]
+            )
+        return out
