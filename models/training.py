@@ -21,12 +21,12 @@ class TrainConfig(Record):
 
     seed: int = 42
     dim: int = Field(default=256, ge=8, le=512, description="embedding size (PCA of the teacher's space)")
-    epochs: int = Field(default=4, ge=1, description="cosine schedule length; the best epoch on validation is kept")
+    epochs: int = Field(default=2, ge=1, description="cosine schedule length; the best epoch on validation is kept")
     vocab_size: int = Field(default=32_000, ge=100)
     batch_size: int = Field(default=256, ge=2)
     learning_rate: float = Field(default=0.01, gt=0, description="peak of the cosine schedule (lazy Adam)")
     mnrl_scale: float = Field(default=20.0, gt=0, description="cosine scale of MultipleNegativesRankingLoss")
-    augment_ratio: float = Field(default=0.4, ge=0)
+    augment_ratio: float = Field(default=0.15, ge=0, description="random spans + ad-style prefixes, × label count")
     max_phrases: int | None = Field(default=None, ge=1, description="cap on label phrases (seeded sample)")
     max_alts_per_concept: int = Field(default=4, ge=0, description="alternative labels per concept, corpus and pairs")
     validation_fraction: float = Field(default=0.05, gt=0, lt=0.5)

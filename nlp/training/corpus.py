@@ -10,7 +10,8 @@ Two products, both deterministic for a given store content and seed:
 - the **pairs** (anchor, positive) for the contrastive loss, each with a ``kind`` and a
   ``group`` (the concept it comes from): ROME competence → its macro-competence, ROME appellation
   → its fiche label, ESCO alternative → preferred label (FR and EN, skills and occupations),
-  ESCO English label → French label.
+  ESCO English label → French label; and synthetic ones (``synthetic``): ad-style title → fiche
+  label, skill label inside a generic ad sentence → the label. Their anchors join the corpus.
 
 Evaluation files are never read here: nothing from ``../shared/data/eval`` reaches training.
 """
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from models.training import TrainingPair
+from nlp.training.synthetic import skill_sentence, title_variants
 from referentials.queries import current, current_versions, require_loaded
 
 #: ad-style ways of asking for a skill; {x} is the label, first letter lowercased. Know-how labels
@@ -183,7 +185,7 @@ def build_corpus(texts: ReferentialTexts, *, seed: int, augment_ratio: float = 0
     extra = augment(phrases, verb_labels, noun_labels, seed=seed + 1, n_spans=n_aug // 2,
                     n_prefixed=n_aug - n_aug // 2)
     seen = dict.fromkeys(phrases)
-    for phrase in extra:
+    for phrase in [*extra, *(p.anchor for p in synthetic_pairs(texts))]:
         seen.setdefault(phrase, None)
     return list(seen)
 
@@ -216,6 +218,31 @@ def build_pairs(texts: ReferentialTexts, *, max_alts_per_concept: int = 4) -> li
         for alt in _pick(c.alt_labels_en, max_alts_per_concept, group):
             add(alt, c.label_en, f"esco_{what}_alt_en", group)
         add(c.label_en, c.label, f"esco_{what}_en_fr", group)
+    pairs.extend(synthetic_pairs(texts))
+    return pairs
+
+
+def _share(key: str) -> float:
+    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
+def synthetic_pairs(texts: ReferentialTexts, *, rome_sentence_share: float = 0.5) -> list[TrainingPair]:
+    """Ad-style titles → fiche label, and skill labels inside generic ad sentences → the label
+    (ESCO skills in French and English, ``rome_sentence_share`` of ROME skills), see ``synthetic``."""
+    pairs: list[TrainingPair] = []
+    for c in texts.concepts:
+        group = f"{c.source}:{c.concept_code}"
+        if c.kind == "appellation" and c.parent_label:
+            pairs += [TrainingPair(anchor=v, positive=c.parent_label, kind="rome_title_fiche", group=group)
+                      for v in title_variants(c.label, group)]
+            continue
+        if not c.kind.startswith("skill:") or (c.source == "rome" and _share(group) >= rome_sentence_share):
+            continue
+        is_knowledge = c.kind == "skill:savoir"
+        for language, label in (("fr", c.label), ("en", c.label_en)):
+            if label:
+                sentence = skill_sentence(label, language=language, is_knowledge=is_knowledge, key=group)
+                pairs.append(TrainingPair(anchor=sentence, positive=label, kind=f"sentence_{language}", group=group))
     return pairs
 
 
