@@ -34,12 +34,13 @@ ADS = "core_ads__job_ads"
 TICKED = "core_ads__ticked_skills"
 #: expected NLP tables → the columns used (first existing candidate wins)
 NLP_TABLES = {
-    "mentions": ("core_nlp__skill_mentions", {"mention_id": ["mention_id"], "ad_id": ["ad_id"], "text": ["text"]}),
-    "links": ("core_nlp__skill_links", {"mention_id": ["mention_id"], "code": ["skill_code", "skill_uri", "code"],
-                                        "rank": ["rank", "link_rank"]}),
-    "occupations": ("core_nlp__occupation_predictions", {"ad_id": ["ad_id"], "rome_code": ["rome_code"],
-                                                         "rank": ["rank", "prediction_rank"],
-                                                         "score": ["score", "probability"]}),
+    "mentions": ("core_nlp__mentions", {"mention_id": ["mention_id"], "ad_id": ["ad_id"], "text": ["text"],
+                                        "is_linked": ["is_linked"]}),
+    "links": ("core_nlp__links", {"mention_id": ["mention_id"], "code": ["skill_code", "skill_uri", "code"],
+                                  "rank": ["rank", "link_rank"], "source": ["source"], "score": ["score"]}),
+    "occupations": ("core_nlp__occupations", {"ad_id": ["ad_id"], "rome_code": ["rome_code"],
+                                              "rank": ["rank", "prediction_rank"],
+                                              "score": ["score", "probability"]}),
 }
 
 _NORMALISE = "trim(regexp_replace(lower({}), '[\\s]+', ' ', 'g'))"
@@ -59,7 +60,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, str] | None
     out = {"table": table}
     for name, candidates in wanted.items():
         found = next((c for c in candidates if c in have), None)
-        if found is None and name not in ("rank", "score"):
+        if found is None and name not in ("rank", "score", "source", "is_linked"):
             log.warning("table %s has no column among %s: not used", table, candidates)
             return None
         if found:
@@ -88,10 +89,13 @@ def asks_sql(con: duckdb.DuckDBPyConnection) -> str:
     m, lk = _resolve(con, "mentions"), _resolve(con, "links")
     if m is not None and con.execute(f"SELECT count(*) FROM {m['table']}").fetchone()[0]:
         if lk is not None:
+            # one skill per mention: its best link, ROME before ESCO (ROME codes are what fiches and
+            # certifications speak), only for mentions the NLP stage judged linked (above threshold)
             rank = f"WHERE {lk['rank']} = 1" if "rank" in lk else ""
-            link = f"""LEFT JOIN (SELECT {lk['mention_id']} AS mention_id, any_value({lk['code']}) AS code
+            prefer = ", ".join([f"{lk['source']} = 'rome'"] * ("source" in lk) + [lk["score"]] * ("score" in lk)) or "1"
+            link = f"""LEFT JOIN (SELECT {lk['mention_id']} AS mention_id, arg_max({lk['code']}, row({prefer})) AS code
                        FROM {lk['table']} {rank} GROUP BY 1) l ON l.mention_id = m.{m['mention_id']}"""
-            code = "l.code"
+            code = f"CASE WHEN m.{m['is_linked']} THEN l.code END" if "is_linked" in m else "l.code"
         else:
             link, code = "", "NULL"
         parts.append(f"""SELECT m.{m['ad_id']} AS ad_id,

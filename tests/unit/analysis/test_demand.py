@@ -57,22 +57,36 @@ def test_filters(con):
     assert len(exposure_series(con, period="week")) == 4
 
 
+RUN = ("model-x", "v1", "{}", "rome:x", SEEN)
+
+
 def test_predicted_occupation_wins_over_the_source_code(con):
-    con.execute("CREATE TABLE core_nlp__occupation_predictions (ad_id VARCHAR, rome_code VARCHAR, rank INTEGER)")
-    con.execute("INSERT INTO core_nlp__occupation_predictions VALUES ('a1', 'M1811', 1), ('a1', 'M1805', 2)")
+    con.execute("INSERT INTO core_nlp__occupations VALUES ('a1', 'M1811', 'M1805', 0.9, ['M1811', 'M1805'], [0.9, 0.5], "
+                "?, ?, ?, ?, ?)", list(RUN))
     expo = exposure_series(con, date_to=dt.date(2024, 1, 31))
     assert sorted(zip(expo["rome_code"], expo["n_ads"])) == [("M1805", 1), ("M1811", 1)]
 
 
+def _mention(con, ad_id, mention_id, text, is_linked):
+    con.execute("INSERT INTO core_nlp__mentions VALUES (?, ?, ?, 0, ?, 'missions', 'item', ?, ?, ?, ?, ?, ?)",
+                [ad_id, mention_id, text, len(text), is_linked, *RUN])
+
+
+def _link(con, ad_id, mention_id, code, source, score, rank):
+    con.execute("INSERT INTO core_nlp__links VALUES (?, ?, ?, ?, ?, ?, 'embedding', ?, ?, ?, ?, ?)",
+                [ad_id, mention_id, code, source, score, rank, *RUN])
+
+
 def test_nlp_mentions_linked_or_phrase(con):
-    con.execute("CREATE TABLE core_nlp__skill_mentions (mention_id VARCHAR, ad_id VARCHAR, text VARCHAR)")
-    con.execute("CREATE TABLE core_nlp__skill_links (mention_id VARCHAR, skill_code VARCHAR, score DOUBLE, rank INTEGER)")
-    con.execute("INSERT INTO core_nlp__skill_mentions VALUES ('m1', 'a2', 'gestion de parc'), ('m2', 'a4', 'Permis C')")
-    con.execute("INSERT INTO core_nlp__skill_links VALUES ('m1', '300204', 0.8, 1)")
+    _mention(con, "a2", "m1", "gestion de parc", True)
+    _link(con, "a2", "m1", "http://data.europa.eu/esco/skill/x", "esco", 0.9, 1)
+    _link(con, "a2", "m1", "300204", "rome", 0.8, 1)
+    _mention(con, "a4", "m2", "Permis C", False)
+    _link(con, "a4", "m2", "999999", "rome", 0.2, 1)  # below threshold: the mention stays a phrase
     df = demand_series(con)
     jan = df[(df["skill_key"] == "300204")]
-    assert jan["n_ads_with_skill"].tolist() == [2]  # a2 ticked it and mentions it: counted once
-    assert "phrase:permis c" in set(df["skill_key"])
+    assert jan["n_ads_with_skill"].tolist() == [2]  # a2 ticked it and mentions it (ROME link preferred): counted once
+    assert "phrase:permis c" in set(df["skill_key"]) and "999999" not in set(df["skill_key"])
 
 
 def test_item_series_counts_an_ad_once_per_item(con):
