@@ -16,7 +16,7 @@ import duckdb
 
 from skillgap.errors import UserError
 
-SCHEMA_MODULES = ("referentials.schema", "crawler.schema", "nlp.schema", "analysis.schema")
+SCHEMA_MODULES = ("referentials.schema", "crawler.schema", "nlp.schema", "analysis.schema", "api.schema")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
