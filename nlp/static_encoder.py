@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import load_file
+from scipy.sparse import csr_matrix
 from tokenizers import Tokenizer
 
 from skillgap.errors import UserError
@@ -60,7 +61,7 @@ class StaticEncoder:
         batch_size: texts tokenised and pooled at once (bounds memory, not results).
     """
 
-    def __init__(self, model_dir: Path | str, *, batch_size: int = 4096) -> None:
+    def __init__(self, model_dir: Path | str, *, batch_size: int = 2048) -> None:
         self.model_dir = Path(model_dir)
         module_dir = find_static_module(self.model_dir)
         weights_file = module_dir / "model.safetensors"
@@ -107,18 +108,18 @@ class StaticEncoder:
 def pool_token_vectors(weights: np.ndarray, ids: Sequence[Sequence[int]]) -> np.ndarray:
     """Mean of the rows of ``weights`` named by each id list, L2-normalised (zeros for empty lists).
 
+    Computed as a sparse (texts × vocabulary) averaging matrix times ``weights``: no
+    (tokens × dim) temporary, which made gather + ``reduceat`` 10× slower on the 2-core VM.
+
     >>> pool_token_vectors(np.array([[3.0, 0.0], [0.0, 4.0]], dtype=np.float32), [[0], [0, 1], []]).tolist()
     [[1.0, 0.0], [0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
     """
     lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
-    pooled = np.zeros((len(ids), weights.shape[1]), dtype=np.float32)
-    nonempty = lengths > 0
-    if not nonempty.any():
-        return pooled
     flat = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(lengths.sum()))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[nonempty]
-    sums = np.add.reduceat(weights[flat], starts, axis=0, dtype=np.float32)
-    pooled[nonempty] = sums / lengths[nonempty, None].astype(np.float32)
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    scale = np.repeat((1.0 / np.maximum(lengths, 1)).astype(np.float32), lengths)
+    averaging = csr_matrix((scale, flat, indptr), shape=(len(ids), weights.shape[0]), dtype=np.float32)
+    pooled = np.asarray(averaging @ weights, dtype=np.float32)
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     np.divide(pooled, norms, out=pooled, where=norms > 0)
     return pooled
