@@ -133,7 +133,7 @@ def run_weekly(store: Path, out_dir: Path, *, period: ReportPeriod, regions: lis
                scope_kwargs: dict, ingest_paths: list[Path] = (), crawl: str | None = None,
                crawl_args: dict[str, str] | None = None, do_process: bool = True, model: str = "default",
                pdf: bool | None = None, warm_cache: bool = True, command: str | None = None,
-               echo: Echo = print) -> dict:
+               echo: Echo = print, encoder=None) -> dict:
     """The weekly batch (see module docstring); returns a summary of every step."""
     started = time.perf_counter()
     summary: dict = {"week": period.week_label}
@@ -142,7 +142,7 @@ def run_weekly(store: Path, out_dir: Path, *, period: ReportPeriod, regions: lis
                                      crawl_args=crawl_args or {}, echo=echo)
         summary["process"] = process(store, model=None if model == "default" else model, echo=echo) \
             if do_process else echo("traitement NLP : désactivé (--no-process)")
-        encoder = default_encoder(model)
+        encoder = encoder or default_encoder(model)
         con = connect(store)
         try:
             summary["reports"] = []
