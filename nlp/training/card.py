@@ -16,13 +16,14 @@ EVAL_RESULTS_FILE = "eval_results.json"
 RECIPE = """\
 - **Architecture**: sentence-transformers `StaticEmbedding` (one vector per WordPiece token, mean pooling)
   followed by `Normalize`; no attention, no torch needed at inference (`nlp/static_encoder.py`).
-- **Tokenizer**: WordPiece trained on the corpus (HF `tokenizers`), lowercased, accents stripped.
+- **Tokenizer**: WordPiece (HF `tokenizers`), lowercased, accents stripped; vocabulary chosen
+  deterministically from the corpus (alphabet, frequent whole words, frequent pieces).
 - **Initialisation**: each token's teacher vector (`##` removed), centred PCA to the model size
   (PCA fitted on the teacher vectors of the corpus).
 - **Losses**, one batch of one dataset per step, proportional sampling: `MSELoss` between the mean of
   token vectors and the projected teacher vector of each corpus phrase (distillation);
   `MultipleNegativesRankingLoss` (in-batch negatives, no duplicate text in a batch) on referential pairs.
-- **Optimiser**: AdamW, cosine schedule over the configured epochs; the epoch with the best mean MRR on
+- **Optimiser**: lazy Adam (`torch.optim.SparseAdam`), cosine schedule over the configured epochs; the epoch with the best mean MRR on
   held-out referential concepts (validation split, never the reported one) is kept; weights stored in fp16.
 """
 
@@ -79,14 +80,16 @@ It is skillgap's default encoder (`--model default`); `--model use` selects the 
 - Trained: {info.get('trained_at', '?')} on {info.get('machine', '?')}
 - Seed: {config.get('seed')}; dimension {config.get('dim')}; vocabulary {info.get('vocab_size', 0):,} tokens
 - Size on disk: {info.get('model_size_bytes', 0) / 1e6:.1f} MB (fp16)
-- Training time: {seconds}
+- Training time (wall): {seconds}; CPU time {info.get('cpu_seconds', 0):.0f} s; 1-minute load average
+  {info.get('load_average', ['?', '?'])[0]} at the start, {info.get('load_average', ['?', '?'])[1]} at the end
+  (a load above the core count means the CPU was shared with other work and wall times are inflated)
 - Teacher: {config.get('teacher')}
 
 ## Data (referential versions, as loaded in the store)
 {versions}
 
-Corpus: {info.get('n_corpus_phrases', 0):,} distinct phrases (labels of the referentials + augmented spans
-and ad-style prefixes). Pairs: {info.get('n_train_pairs', 0):,} for training,
+Corpus: {info.get('n_corpus_phrases', 0):,} distinct phrases (labels of the referentials, augmented spans
+and ad-style prefixes, synthetic ad titles and skill sentences). Pairs: {info.get('n_train_pairs', 0):,} for training,
 {info.get('n_validation_pairs', 0):,} held out (whole concepts) for validation:
 {kinds}
 

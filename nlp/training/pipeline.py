@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import platform
+import resource
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -52,6 +53,8 @@ class TrainingReport:
     validation_history: list[dict[str, float]]
     validation_final_fp16: dict[str, float]
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
+    load_average: tuple[float, float] = (0.0, 0.0)  # 1-minute load at start and end
     trained_at: str = ""
     machine: str = ""
     model_size_bytes: int = 0
@@ -75,6 +78,7 @@ def train_model(
     from nlp.training.trainer import train_static  # imports torch: only when training
 
     t0 = time.perf_counter()
+    load_start = os.getloadavg()[0]
     seconds: dict[str, float] = {}
 
     def lap(name: str, since: float) -> float:
@@ -98,6 +102,9 @@ def train_model(
     projection = fit_projection(teacher_vectors, config.dim)
     targets = projection.project(teacher_vectors)
     init = token_init(tokenizer, teacher, projection, progress=_progress(f"teacher {teacher.name}: tokens"))
+    del teacher_vectors
+    if hasattr(teacher, "close"):
+        teacher.close()  # stop worker processes now (their CPU time then counts in cpu_seconds)
     t = lap("teacher", t)
 
     def ids(batch: list[str]) -> list[list[int]]:
@@ -133,6 +140,8 @@ def train_model(
         validation_history=result.history,
         validation_final_fp16=evaluate(weights16.astype(np.float32), validation),
         seconds=seconds,
+        cpu_seconds=round(_cpu_seconds(), 1),
+        load_average=(round(load_start, 2), round(os.getloadavg()[0], 2)),
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         machine=f"{platform.machine()}, {os.cpu_count()} CPU(s), torch threads {_torch_threads()}",
         model_size_bytes=sum(f.stat().st_size for f in out_dir.rglob("*") if f.is_file()),
@@ -141,6 +150,12 @@ def train_model(
                                               encoding="utf-8")
     write_model_card(out_dir, report.__dict__)
     return report
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the teacher workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _torch_threads() -> int:
