@@ -536,7 +536,7 @@ def _read_blocs_csv(path: Path, report: LoadReport, certs: _Certifications) -> d
             raise InputFileError(path, message, line=line, field="Bloc_Competences_Code")
         label = _one_line(row["Bloc_Competences_Libelle"])
         if not label:
-            report.drop(name, "empty Bloc_Competences_Libelle (bloc kept with an empty label)")
+            report.note(name, "empty Bloc_Competences_Libelle, bloc kept with an empty label")
         certs.touch(rncp_code)
         blocks[code] = _BlockDraft(rncp_code, label)
         first_line[code] = line
