@@ -153,6 +153,9 @@ def run_weekly(store: Path, out_dir: Path, *, period: ReportPeriod, regions: lis
                 echo(f"rapport : {folder / 'index.html'} ({report['n_ads_week']} offre(s) cette semaine, "
                      f"{report['n_ads_window']} sur 12 mois)")
                 summary["reports"].append(report)
+                if report["n_ads_week"] == 0:
+                    echo(f"attention : aucune offre créée pendant la semaine {period.week_label} "
+                         f"({period.week_start} → {period.week_end}) pour la région {region or 'France entière'}")
                 if warm_cache:
                     ok = [code for code, status in report["occupations"].items() if status == "ok"]
                     summary.setdefault("api_cache", []).append(warm_api_cache(con, ok, region, encoder, echo))
