@@ -58,18 +58,13 @@ def search_occupations(con: ConDep, page: PageDep, fmt: FormatDep,
                  FROM names WHERE {where} GROUP BY rome_code)
         SELECT o.rome_code, o.label, o.domain_label, h.matched_label, count(*) OVER () AS total
         FROM hits h JOIN core_rome__occupations o ON o.rome_code = h.rome_code AND o.version_id = {rome}
-        ORDER BY h.rank_kind, h.n_hits DESC, o.rome_code LIMIT ? OFFSET ?"""
-    rows = con.execute(sql, [*terms, page.limit, page.offset]).fetchall()
-    total = rows[0][4] if rows else _count(con, sql, terms)
+        ORDER BY h.rank_kind, h.n_hits DESC, o.rome_code"""
+    rows = con.execute(f"{sql} LIMIT ? OFFSET ?", [*terms, page.limit, page.offset]).fetchall()
+    total = rows[0][4] if rows else con.execute(f"SELECT count(*) FROM ({sql})", terms).fetchone()[0]
     items = [OccupationSummary(rome_code=r[0], label=r[1], domain_label=r[2], matched_label=r[3]) for r in rows]
     if fmt == "csv":
         return csv_response([i.model_dump() for i in items], filename="occupations")
     return Page[OccupationSummary](total=total, limit=page.limit, offset=page.offset, items=items)
-
-
-def _count(con, sql: str, terms: list[str]) -> int:
-    row = con.execute(f"SELECT count(*) FROM ({sql})", [*terms, 1, 0]).fetchone()
-    return int(row[0]) if row else 0
 
 
 def certification_summaries(con, rome_code: str) -> list[CertificationSummary]:
