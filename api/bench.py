@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import subprocess
@@ -95,6 +96,7 @@ def bench_api(store: Path, *, rome_code: str, n_ads: int = 100_000, rate: float 
               concurrency: int = 16, port: int = 8765,
               progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Measure (see module docstring); returns the figures, latencies in milliseconds."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if not Path(store).is_file():
         raise UserError(f"magasin introuvable : {store}")
     with tempfile.TemporaryDirectory(prefix="skillgap-bench-") as tmp:

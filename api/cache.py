@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -70,6 +71,34 @@ def fingerprint(con: duckdb.DuckDBPyConnection, *, model_name: str) -> str:
     state = {"tables": tables, "versions": versions, "model": model_name,
              "config": get_config().model_dump(mode="json")}
     return hashlib.sha256(json.dumps(state, default=str, sort_keys=True).encode()).hexdigest()
+
+
+class FingerprintMemo:
+    """The fingerprint of a store, recomputed only after a write of this process or a row-count change."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._state: tuple | None = None
+        self._fp: str | None = None
+
+    def invalidate(self) -> None:
+        """Call after writing ads, ticked skills, NLP results or referentials through this process."""
+        with self._lock:
+            self._generation += 1
+
+    def get(self, con: duckdb.DuckDBPyConnection, *, model_name: str) -> str:
+        names = ", ".join(f"'{t}'" for t in (*FINGERPRINT_TABLES, "core_meta__referential_versions"))
+        probe = con.execute(f"SELECT table_name, estimated_size FROM duckdb_tables() WHERE table_name IN ({names}) "
+                            "ORDER BY 1").fetchall()
+        with self._lock:
+            state = (self._generation, model_name, tuple(probe))
+            if state == self._state and self._fp is not None:
+                return self._fp
+        fp = fingerprint(con, model_name=model_name)
+        with self._lock:
+            self._state, self._fp = state, fp
+        return fp
 
 
 def params_key(kind: str, params: dict[str, Any]) -> str:

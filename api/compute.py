@@ -142,6 +142,7 @@ class Computer:
         self._base = base
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillgap-compute")
         self._con: duckdb.DuckDBPyConnection | None = None
+        self.fingerprints = cache.FingerprintMemo()
         self.engine: Engine = self._pool.submit(self._start, encoder_factory).result()
 
     def _start(self, encoder_factory: EncoderFactory) -> Engine:
@@ -215,14 +216,15 @@ def gap_params(*, rome_code: str, region_code: str | None = None, date_from: dat
 
 
 def cached_result(con: duckdb.DuckDBPyConnection, computer: Computer, kind: str, params: dict[str, Any], *,
-                  compute_on_miss: bool) -> tuple[Any, cache.CacheEntry]:
+                  compute_on_miss: bool, memo: cache.FingerprintMemo | None = None) -> tuple[Any, cache.CacheEntry]:
     """(result, entry) of (kind, params) for a request: a lookup, else a computation on the worker.
 
     Raises ``ApiError`` for a cached UserError (404/422) or a miss when computing is off (503).
     """
     from api.errors import ApiError
 
-    fp = cache.fingerprint(con, model_name=computer.model_name)
+    memo = memo or computer.fingerprints
+    fp = memo.get(con, model_name=computer.model_name)
     entry = cache.lookup(con, cache.cache_key(kind, params, fp))
     if entry is None:
         if not compute_on_miss:

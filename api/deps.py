@@ -106,11 +106,16 @@ def output_format(request: Request,
 FormatDep = Annotated[Literal["json", "csv"], Depends(output_format)]
 
 
+def _exists(con: duckdb.DuckDBPyConnection, table: str, source: str, column: str, code: str) -> bool:
+    return con.execute(f"SELECT count(*) FROM {table} WHERE version_id = {queries.current(source)} AND {column} = ?",
+                       [code]).fetchone()[0] > 0
+
+
 def rome_code_dep(con: ConDep,
                   rome_code: Annotated[str, Path(pattern=r"^[A-Za-z][0-9]{4}$", examples=["M1805"],
                                                  description="code ROME 4.0 (lettre + 4 chiffres)")]) -> str:
     code = rome_code.upper()
-    if "rome" not in queries.current_versions(con) or queries.occupation(con, code) is None:
+    if not _exists(con, "core_rome__occupations", "rome", "rome_code", code):
         raise ApiError(404, f"code ROME inconnu : {code}")
     return code
 
@@ -119,7 +124,7 @@ def rncp_code_dep(con: ConDep,
                   rncp_code: Annotated[str, Path(pattern=r"^(?i:RNCP|RS)[0-9]{1,6}$", examples=["RNCP31678"],
                                                  description="code RNCP ou RS (ex. RNCP31678)")]) -> str:
     code = rncp_code.upper()
-    if "rncp" not in queries.current_versions(con) or queries.certification(con, code) is None:
+    if not _exists(con, "core_rncp__certifications", "rncp", "rncp_code", code):
         raise ApiError(404, f"certification inconnue : {code}")
     return code
 

@@ -131,4 +131,7 @@ def create_ads(request: Request, body: AdsCreate, key_id: WriteAccess) -> AdsCre
     """
     from api.ingest import ingest_records
 
-    return ingest_records(body.ads, store=request.app.state.settings.store)
+    try:
+        return ingest_records(body.ads, store=request.app.state.settings.store)
+    finally:
+        request.app.state.computer.fingerprints.invalidate()
