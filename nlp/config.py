@@ -38,6 +38,7 @@ class LinkingConfig(Record):
     core_bonus: float = 0.03
     kind_bonus: dict[str, float] = Field(default_factory=dict)
     rank_prior: float = 0.04
+    with_parent: bool = True
 
 
 class NlpConfig(Record):

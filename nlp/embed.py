@@ -87,7 +87,8 @@ class SentenceTransformerEncoder:
 
         self._model = SentenceTransformer(str(self.model_dir), device="cpu")
         self.name = name or f"st:{self.model_dir.name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self._batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

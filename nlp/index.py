@@ -19,6 +19,9 @@ import numpy as np
 
 from nlp.embed import Encoder
 
+ANN_MIN_ROWS = 20_000  # below: exact search; above: IVF (cells searched: NPROBE)
+NPROBE = 24
+
 
 def index_digest(model_name: str, version_key: str, texts: Sequence[str], keys: Sequence[str]) -> str:
     """A digest that changes whenever the model, the referential version or a label changes."""
@@ -38,10 +41,19 @@ class LabelIndex:
         self.keys = np.asarray(keys, dtype=object)
 
     @classmethod
-    def from_vectors(cls, vectors: np.ndarray, keys: Sequence[str]) -> LabelIndex:
-        index = faiss.IndexFlatIP(vectors.shape[1])
+    def from_vectors(cls, vectors: np.ndarray, keys: Sequence[str], *, ann_min_rows: int = ANN_MIN_ROWS) -> LabelIndex:
+        """Exact ``IndexFlatIP`` for small sets; ``IndexIVFFlat`` (inner product) from ``ann_min_rows``."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        dim = vectors.shape[1]
+        if len(vectors) < ann_min_rows:
+            index = faiss.IndexFlatIP(dim)
+        else:
+            nlist = int(4 * np.sqrt(len(vectors)))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            index.train(vectors)
+            index.nprobe = NPROBE
         if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            index.add(vectors)
         return cls(index, keys)
 
     @classmethod
@@ -64,7 +76,10 @@ class LabelIndex:
         meta_file = folder / f"{name}-{digest}.json"
         if index_file.is_file() and meta_file.is_file():
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
-            return cls(faiss.read_index(str(index_file)), meta["keys"])
+            index = faiss.read_index(str(index_file))
+            if isinstance(index, faiss.IndexIVF):
+                index.nprobe = NPROBE
+            return cls(index, meta["keys"])
         built = cls.from_vectors(encoder.encode(texts), keys)
         folder.mkdir(parents=True, exist_ok=True)
         faiss.write_index(built.index, str(index_file))
@@ -80,7 +95,10 @@ class LabelIndex:
         return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
 
     def vectors(self) -> np.ndarray:
-        """All stored vectors (for exact scoring against a few queries)."""
+        """All stored vectors, in insertion order (for exact scoring of a few rows)."""
+        if isinstance(self.index, faiss.IndexIVF):
+            self.index.make_direct_map()
+            return self.index.reconstruct_n(0, self.index.ntotal)
         return faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.index.d).reshape(
             self.index.ntotal, self.index.d
         )

@@ -1,7 +1,8 @@
 """Mention vectors → ranked ROME skills (OGR codes) and ESCO skills, re-ranked by the occupation.
 
 Score of a ROME skill for a mention = cosine(mention, skill label)
-  + ``fiche_bonus[r]`` when the skill belongs to the r-th predicted fiche (best r),
+  + ``fiche_bonus[r]`` when the skill belongs to the r-th predicted fiche or to its ROME v3 parent
+    fiche (``with_parent``: ads coded before ROME 4.0 tick the skills of the v3 fiche) (best r),
   + ``core_bonus`` when that fiche flags it « cœur de métier », ``kind_bonus[kind]``,
   + ``rank_prior`` × (1 − position / size) where position orders the fiche's skills as ROME lists
     them (savoir-faire, then savoir-être, then savoirs; by code within each).
@@ -44,6 +45,7 @@ class SkillRanker:
         kinds = list(ref.rome_skills.kind)
         self.kind_bonus = np.array([config.kind_bonus.get(k, 0.0) for k in kinds], dtype=np.float32)
         self.kind_order = {code: _KIND_ORDER.get(k, 3) for code, k in zip(self.codes, kinds, strict=True)}
+        self.parent = ref.parent_code
         self.fiches: dict[str, FicheSkills] = {}
         for rome_code, frame in ref.fiche_skills().items():
             self.fiches[rome_code] = self._fiche(frame)
@@ -63,18 +65,21 @@ class SkillRanker:
         """index row → best fiche bonus + prior among the predicted fiches."""
         bonus: dict[int, float] = {}
         for rank, code in enumerate(fiche_codes[: len(self.config.fiche_bonus)]):
-            fiche = self.fiches.get(code)
-            if fiche is None:
-                continue
-            for row, prior in zip(fiche.rows.tolist(), fiche.prior.tolist(), strict=True):
-                value = self.config.fiche_bonus[rank] + prior
-                if value > bonus.get(row, -1.0):
-                    bonus[row] = value
+            codes = {code, self.parent(code)} if self.config.with_parent else {code}
+            for fiche in (self.fiches.get(c) for c in sorted(codes)):
+                if fiche is not None:
+                    self._add_fiche(bonus, fiche, rank)
         return bonus
+
+    def _add_fiche(self, bonus: dict[int, float], fiche: FicheSkills, rank: int) -> None:
+        for row, prior in zip(fiche.rows.tolist(), fiche.prior.tolist(), strict=True):
+            value = self.config.fiche_bonus[rank] + prior
+            if value > bonus.get(row, -1.0):
+                bonus[row] = value
 
     def score_matrix(self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores (n_mentions, n_rows)): re-ranked scores of the candidate skills."""
-        hits = np.argpartition(-(mention_vecs @ self.vectors.T), self.config.search_k, axis=1)[:, : self.config.search_k]
+        _, hits = self.index.search(mention_vecs, self.config.search_k)
         bonus = self._fiche_bonus(fiche_codes)
         rows = np.unique(np.concatenate([hits.ravel(), np.fromiter(bonus, dtype=np.int64, count=len(bonus))]))
         rows = rows[rows >= 0]

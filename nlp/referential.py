@@ -78,7 +78,7 @@ def load_referential(con: duckdb.DuckDBPyConnection) -> Referential:
         f"WHERE {_CURRENT} ORDER BY rome_code, skill_code",
     )
     return Referential(
-        version_key="+".join(sorted(versions.version_id)),
+        version_key="+".join(sorted(versions.version_id[versions.source.isin(["rome", "esco"])])),
         occupations=occupations,
         appellations=appellations,
         rome_skills=skills[skills.source == "rome"].reset_index(drop=True),

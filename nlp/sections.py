@@ -43,7 +43,7 @@ _SPLIT = re.compile(
     r"|(?<=[.!?;:])\s*(?=[A-ZÀ-Ý•])"  # sentence ends, also glued: « du SI.Vos missions », « suivantes:Installer »
     r"|(?<=[a-zà-ÿ)],)(?=[A-ZÀ-Ý])"  # list items glued by a comma: « logicielles,Installer »
     r"|\s*[•▪◦●○■□➢➤►▶✓✔➔→·]\s*"  # bullets
-    r"|(?:^|\s)[-*–]\s+"  # dash bullets
+    r"|(?<!\S)[-*–]\s+"  # dash bullets
 )
 _HEAD_COLON = re.compile(r"^(.{3,70}?)\s*:\s*(.*)$")
 

@@ -1,0 +1,67 @@
+import duckdb
+import pytest
+
+from nlp.engine import AdText
+from nlp.process import store_results
+from nlp.schema import DDL
+
+AD = AdText(
+    "ad-1",
+    "SOUDEUR (H/F)",
+    "Vos missions :\n- Souder à l'arc des pièces\n- Contrôler la conformité des soudures\n"
+    "Avantages : mutuelle, tickets restaurant",
+)
+
+
+def test_title_gives_the_fiche_and_its_v3_parent(engine):
+    [ad] = engine.process([AdText("ad-2", "Administrateur de bases de données H/F", "Langage SQL")])
+    assert ad.occupation.rome_code == "M1894"
+    assert ad.occupation.parent_rome_code == "M1801"
+
+
+def test_mentions_links_and_provenance(engine):
+    [ad] = engine.process([AD])
+    assert ad.skipped_reason is None
+    assert ad.occupation.rome_code == "H2913"
+    texts = {m.text for m in ad.mentions}
+    assert "Contrôler la conformité des soudures" in texts
+    assert not any("mutuelle" in t for t in texts)
+    rome = {link.skill_code for link in ad.links if link.source == "rome"}
+    assert {"200", "201"} <= rome
+    assert all(link.model_name == "hash-bow-64" and link.referential_version == "rome:toy+esco:toy" for link in ad.links)
+    assert any(link.method.endswith("+fiche") for link in ad.links)
+
+
+@pytest.mark.parametrize(
+    ("ad", "reason"),
+    [
+        (AdText("e", "", ""), "empty"),
+        (AdText("h", "Soudeur", "x" * 100_001), "longer than"),
+    ],
+    ids=["empty", "huge"],
+)
+def test_bad_ads_are_skipped_with_a_reason(engine, ad, reason):
+    results = engine.process([ad, AD])
+    assert reason in results[0].skipped_reason
+    assert results[1].skipped_reason is None  # the batch's other ads are kept
+
+
+def test_html_and_foreign_text_are_processed(engine):
+    results = engine.process(
+        [AdText("x", "<b>Soudeur</b>", "<ul><li>Souder à l'arc</li></ul>&nbsp;"), AdText("y", "溶接工", "溶接作業")]
+    )
+    assert [r.skipped_reason for r in results] == [None, None]
+
+
+def test_results_are_stored_with_model_and_versions(engine):
+    con = duckdb.connect()
+    for statement in DDL:
+        con.execute(statement)
+    results = engine.process([AD])
+    store_results(con, engine, results)
+    store_results(con, engine, results)  # re-processing replaces, never duplicates
+    n, model, version = con.execute(
+        "SELECT count(*), any_value(model_name), any_value(referential_version) FROM core_nlp__links"
+    ).fetchone()
+    assert n == len(results[0].links) and model == "hash-bow-64" and version == "rome:toy+esco:toy"
+    assert con.execute("SELECT count(*) FROM core_nlp__processed_ads").fetchone()[0] == 1
