@@ -28,6 +28,7 @@ import httpx
 import numpy as np
 
 from skillgap.errors import UserError
+from skillgap.settings import get_settings
 from skillgap.store import connect
 
 
@@ -105,7 +106,9 @@ def bench_api(store: Path, *, rome_code: str, n_ads: int = 100_000, rate: float 
         n_stored = inflate_store(copy, n_ads)
         progress(f"{n_stored} offres dans la copie {copy}")
         base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "SKILLGAP_STORE": str(copy)}
+        # the copy keeps the caller's embedding cache (phrase vectors), else the first computation re-embeds all
+        env = {**os.environ, "SKILLGAP_STORE": str(copy),
+               "SKILLGAP_CACHE_DIR": str(get_settings().resolved_cache_dir())}
         server = subprocess.Popen([sys.executable, "-m", "skillgap", "serve", "--port", str(port),
                                    "--store", str(copy)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -120,7 +123,11 @@ def bench_api(store: Path, *, rome_code: str, n_ads: int = 100_000, rate: float 
             latencies, errors = asyncio.run(_load(url, rate=rate, duration_s=duration_s, concurrency=concurrency))
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a computation in flight does not stop on SIGTERM
+                server.kill()
+                server.wait(timeout=30)
     wall = latencies.pop()
     ms = np.array(latencies) * 1000
     return {"endpoint": f"GET /occupations/{rome_code}/gaps", "n_ads_stored": n_stored,
