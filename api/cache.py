@@ -32,9 +32,9 @@ from skillgap.cliutil import json_default
 FINGERPRINT_TABLES: dict[str, tuple[str, ...]] = {
     "core_ads__job_ads": ("ad_id", "content_hash", "rome_code", "region_code", "created_at"),
     "core_ads__ticked_skills": ("ad_id", "position", "skill_code", "label"),
-    "core_nlp__skill_mentions": ("mention_id", "ad_id", "text"),
-    "core_nlp__skill_links": ("mention_id", "skill_code", "rank", "score", "model_name"),
-    "core_nlp__occupation_predictions": ("ad_id", "rome_code", "rank", "score", "model_name"),
+    "core_nlp__mentions": ("mention_id", "ad_id", "text", "is_linked", "model_name"),
+    "core_nlp__links": ("mention_id", "skill_code", "rank", "score", "model_name"),
+    "core_nlp__occupations": ("ad_id", "rome_code", "score", "model_name"),
 }
 
 

@@ -17,8 +17,7 @@ from referentials import queries
 router = APIRouter(prefix="/ads", tags=["ads"], responses=ERROR_RESPONSES)
 AdId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$", max_length=200,
                            examples=["france_travail:0106463"], description="identifiant skillgap de l'offre")]
-NLP_MENTIONS, NLP_LINKS, NLP_OCCUPATIONS = ("core_nlp__skill_mentions", "core_nlp__skill_links",
-                                            "core_nlp__occupation_predictions")
+NLP_MENTIONS, NLP_LINKS, NLP_OCCUPATIONS = ("core_nlp__mentions", "core_nlp__links", "core_nlp__occupations")
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:

@@ -65,31 +65,24 @@ def written_offer(i: int, *, rome: str = "M1805", day: int = 10, skills: tuple[s
 
 WRITTEN = [written_offer(i, day=10 + i) for i in range(8)]
 
-NLP_DDL = [
-    """CREATE TABLE IF NOT EXISTS core_nlp__skill_mentions (ad_id VARCHAR, mention_id VARCHAR PRIMARY KEY,
-        text VARCHAR, start_char INTEGER, end_char INTEGER, section VARCHAR, method VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS core_nlp__skill_links (mention_id VARCHAR, skill_code VARCHAR, source VARCHAR,
-        score DOUBLE, rank INTEGER, method VARCHAR, model_name VARCHAR, referential_version VARCHAR)""",
-]
+RUN = ["test-model", "v1", "{}", "rome:test", "2025-03-01 00:00:00"]
 
 
 def add_mentions(store: Path, ad_id: str) -> None:
-    """Mentions of 'Python' and 'Kubernetes' in one ad, as the NLP stage would store them (models.nlp)."""
+    """Mentions of 'Python' (linked) and 'Kubernetes' (unlinked) in one ad, in the NLP stage's tables."""
     from skillgap.store import connect
 
     con = connect(store)
     try:
-        for ddl in NLP_DDL:
-            con.execute(ddl)
         description = con.execute("SELECT description FROM core_ads__job_ads WHERE ad_id = ?", [ad_id]).fetchone()[0]
         for rank_code, word in (("300487", "Python"), (None, "Kubernetes")):
             start = description.index(word)
             mention_id = f"{ad_id}:{start}-{start + len(word)}"
-            con.execute("INSERT INTO core_nlp__skill_mentions VALUES (?, ?, ?, ?, ?, 'missions', 'item')",
-                        [ad_id, mention_id, word, start, start + len(word)])
+            con.execute("INSERT INTO core_nlp__mentions VALUES (?, ?, ?, ?, ?, 'missions', 'item', ?, ?, ?, ?, ?, ?)",
+                        [ad_id, mention_id, word, start, start + len(word), rank_code is not None, *RUN])
             if rank_code:
-                con.execute("INSERT INTO core_nlp__skill_links VALUES (?, ?, 'rome', 0.71, 1, 'embedding', 'test', 'v')",
-                            [mention_id, rank_code])
+                con.execute("INSERT INTO core_nlp__links VALUES (?, ?, ?, 'rome', 0.71, 1, 'embedding', ?, ?, ?, ?, ?)",
+                            [ad_id, mention_id, rank_code, *RUN])
     finally:
         con.close()
 
