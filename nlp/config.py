@@ -39,6 +39,7 @@ class LinkingConfig(Record):
     kind_bonus: dict[str, float] = Field(default_factory=dict)
     rank_prior: float = 0.04
     with_parent: bool = True
+    link_fiche_bonus: float = Field(default=0.05, ge=0)
 
 
 class NlpConfig(Record):

@@ -55,7 +55,7 @@ class NlpEngine:
         phrases, codes = title_phrases(ref)
         build = dict(encoder=encoder, version_key=ref.version_key, cache_dir=cache_dir)
         self.occupations = OccupationModel(
-            LabelIndex.build(name="titles", texts=phrases, keys=codes, **build),
+            LabelIndex.build(name="titles", texts=phrases, keys=codes, ann_min_rows=1 << 30, **build),  # exact
             search_k=config.occupation.search_k,
             exact=exact_table(phrases, codes),
         )

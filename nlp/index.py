@@ -66,11 +66,12 @@ class LabelIndex:
         encoder: Encoder,
         version_key: str,
         cache_dir: Path | None,
+        ann_min_rows: int = ANN_MIN_ROWS,
     ) -> LabelIndex:
         """Load the persisted index for these inputs, or encode and persist it."""
         if cache_dir is None:
-            return cls.from_vectors(encoder.encode(texts), keys)
-        digest = index_digest(encoder.name, version_key, texts, keys)
+            return cls.from_vectors(encoder.encode(texts), keys, ann_min_rows=ann_min_rows)
+        digest = index_digest(f"{encoder.name}|ann>={ann_min_rows}", version_key, texts, keys)
         folder = cache_dir / "indexes"
         index_file = folder / f"{name}-{digest}.faiss"
         meta_file = folder / f"{name}-{digest}.json"
@@ -80,7 +81,7 @@ class LabelIndex:
             if isinstance(index, faiss.IndexIVF):
                 index.nprobe = NPROBE
             return cls(index, meta["keys"])
-        built = cls.from_vectors(encoder.encode(texts), keys)
+        built = cls.from_vectors(encoder.encode(texts), keys, ann_min_rows=ann_min_rows)
         folder.mkdir(parents=True, exist_ok=True)
         faiss.write_index(built.index, str(index_file))
         meta = {"model": encoder.name, "referential_version": version_key, "keys": list(keys), "n": len(keys)}

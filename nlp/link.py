@@ -6,8 +6,10 @@ Score of a ROME skill for a mention = cosine(mention, skill label)
   + ``core_bonus`` when that fiche flags it « cœur de métier », ``kind_bonus[kind]``,
   + ``rank_prior`` × (1 − position / size) where position orders the fiche's skills as ROME lists
     them (savoir-faire, then savoir-être, then savoirs; by code within each).
-An ad's ranking takes, per skill, the best score over its mentions. A mention's links are its
-top skills scoring at least ``threshold``; a mention with none stays unlinked and is kept.
+An ad's ranking takes, per skill, the best cosine over its mentions plus the skill's bonus: the
+priors are strong on purpose (employers tick skills of their fiche, mostly core ones listed
+first). A mention's links are different: its top skills whose *cosine* reaches ``threshold``
+(ordered with a small ``link_fiche_bonus``); a mention with none stays unlinked and is kept.
 """
 
 from __future__ import annotations
@@ -77,41 +79,46 @@ class SkillRanker:
             if value > bonus.get(row, -1.0):
                 bonus[row] = value
 
-    def score_matrix(self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, scores (n_mentions, n_rows)): re-ranked scores of the candidate skills."""
+    def score_matrix(
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, cosines (n_mentions, n_rows), prior bonus (n_rows)) of the candidate skills."""
         _, hits = self.index.search(mention_vecs, self.config.search_k)
         bonus = self._fiche_bonus(fiche_codes)
         rows = np.unique(np.concatenate([hits.ravel(), np.fromiter(bonus, dtype=np.int64, count=len(bonus))]))
         rows = rows[rows >= 0]
         sims = mention_vecs @ self.vectors[rows].T
         extra = self.kind_bonus[rows] + np.array([bonus.get(r, 0.0) for r in rows.tolist()], dtype=np.float32)
-        return rows, sims + extra
+        return rows, sims, extra
 
     def rank_ad(self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], *, k: int) -> list[tuple[str, float]]:
         """The ad's top-``k`` skill codes, best score over its mentions."""
         if len(mention_vecs) == 0:
             return []
-        rows, scores = self.score_matrix(mention_vecs, fiche_codes)
-        best = scores.max(axis=0)
+        rows, sims, extra = self.score_matrix(mention_vecs, fiche_codes)
+        best = sims.max(axis=0) + extra
         order = np.argsort(-best, kind="stable")[:k]
         return [(self.codes[rows[i]], float(best[i])) for i in order]
 
     def link_mentions(
         self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...]
     ) -> list[list[tuple[str, float, bool]]]:
-        """Per mention: up to ``top_k`` (skill_code, score, in_fiche) at or above the threshold."""
+        """Per mention: up to ``top_k`` (skill_code, cosine, in_fiche) whose cosine reaches the threshold,
+        ordered by cosine + ``link_fiche_bonus`` for skills of the predicted fiches."""
         if len(mention_vecs) == 0:
             return []
-        rows, scores = self.score_matrix(mention_vecs, fiche_codes)
+        rows, sims, _ = self.score_matrix(mention_vecs, fiche_codes)
         in_fiche = set(self._fiche_bonus(fiche_codes))
+        fiche_mask = np.array([int(r) in in_fiche for r in rows.tolist()], dtype=bool)
+        ordered = sims + self.config.link_fiche_bonus * fiche_mask
         out = []
-        for row_scores in scores:
-            order = np.argsort(-row_scores, kind="stable")[: self.config.top_k]
+        for sim_row, order_row in zip(sims, ordered, strict=True):
+            order = np.argsort(-order_row, kind="stable")[: self.config.top_k]
             out.append(
                 [
-                    (self.codes[rows[i]], float(row_scores[i]), int(rows[i]) in in_fiche)
+                    (self.codes[rows[i]], float(sim_row[i]), bool(fiche_mask[i]))
                     for i in order
-                    if row_scores[i] >= self.config.threshold
+                    if sim_row[i] >= self.config.threshold
                 ]
             )
         return out

@@ -26,8 +26,10 @@ EXACT_BONUS = 0.05
 def title_phrases(ref: Referential) -> tuple[list[str], list[str]]:
     """(folded phrases, rome codes) for appellations and fiche labels, both genders."""
     phrases: dict[tuple[str, str], None] = {}
+    short = ref.appellations.short_label.fillna(ref.appellations.label)
     for labels, codes in (
         (ref.appellations.label, ref.appellations.rome_code),
+        (short, ref.appellations.rome_code),
         (ref.occupations.label, ref.occupations.rome_code),
     ):
         for label, code in zip(labels, codes, strict=True):
