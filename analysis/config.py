@@ -42,7 +42,8 @@ class GapsConfig(_Strict):
 
 
 class ModulesConfig(_Strict):
-    min_similarity: float = Field(ge=-1, le=1)
+    random_pair_quantile: float = Field(gt=0, lt=1)
+    random_pair_sample: int = Field(ge=50)
     max_skills: int = Field(ge=1)
     min_skills: int = Field(ge=1)
 

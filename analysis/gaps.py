@@ -41,6 +41,7 @@ class GapContext:
     con: duckdb.DuckDBPyConnection
     encoder: Encoder
     index: CoverageIndex | None = None
+    similarity_floor: float | None = None  # of the module clustering, computed once per model
 
     def coverage_index(self) -> CoverageIndex:
         if self.index is None:

@@ -2,7 +2,8 @@
 
 Criterion (documented, configurable in ``analysis/config.toml`` ``[modules]``): agglomerative
 clustering of the uncovered and partially covered skills' embeddings, average linkage on cosine
-distance, cut where the average similarity inside a cluster would fall below ``min_similarity``;
+distance, cut where the average similarity inside a cluster would fall below the similarity that
+only 1% of random pairs of ROME skills reach with the model in use (``similarity_floor``);
 clusters larger than ``max_skills`` keep their most demanded skills. Each module's title is its
 *medoid* skill (the one closest on average to the others); its id is derived from the occupation
 and the medoid's key, so the same module keeps its id from week to week while its skills evolve.
@@ -22,8 +23,10 @@ from analysis.config import get_config
 from analysis.gaps import GapContext, ad_skills, compute_gaps
 from analysis.watch import wilson_interval
 from models.analysis import CandidateModule, GapReport, SkillDemand
+from referentials import queries
 
-CLUSTERING = "agglomératif, lien moyen, distance cosinus, similarité moyenne ≥ {:.2f}"
+CLUSTERING = ("agglomératif, lien moyen, distance cosinus, similarité moyenne ≥ {:.3f} "
+              "(quantile {} des similarités entre compétences ROME prises au hasard)")
 
 def module_id(rome_code: str, medoid_key: str) -> str:
     """Stable id of a module.
@@ -32,6 +35,18 @@ def module_id(rome_code: str, medoid_key: str) -> str:
     'MOD-M1805-60c7ae25'
     """
     return f"MOD-{rome_code}-{hashlib.sha1(medoid_key.encode()).hexdigest()[:8]}"
+
+
+def similarity_floor(ctx: GapContext) -> float:
+    """The ``random_pair_quantile`` quantile of cosine similarities between random ROME skills (per model)."""
+    cfg = get_config().modules
+    if ctx.similarity_floor is None:
+        labels = queries.skills(ctx.con, "rome").label
+        sample = labels.sample(min(cfg.random_pair_sample, len(labels)), random_state=0).tolist()
+        vectors = ctx.encoder.encode(sample)
+        sims = (vectors @ vectors.T)[np.triu_indices(len(sample), k=1)]
+        ctx.similarity_floor = float(np.quantile(sims, cfg.random_pair_quantile))
+    return ctx.similarity_floor
 
 
 def _clusters(vectors: np.ndarray, min_similarity: float) -> np.ndarray:
@@ -53,7 +68,8 @@ def candidate_modules(ctx: GapContext, report: GapReport) -> list[CandidateModul
     if not gaps:
         return []
     vectors = ctx.encoder.encode([s.skill_label for s in gaps])
-    labels = _clusters(vectors, cfg.min_similarity)
+    floor = similarity_floor(ctx)
+    labels = _clusters(vectors, floor)
     _, asks = ad_skills(ctx.con, rome_code=report.rome_code, region_code=report.region_code,
                         date_from=report.date_from, date_to=report.date_to)
     ads_by_skill = asks.groupby("skill_key").ad_id.apply(set).to_dict()
@@ -78,7 +94,7 @@ def candidate_modules(ctx: GapContext, report: GapReport) -> list[CandidateModul
             complemented_blocks=tuple(b for b, _ in blocks.most_common(3)),
             complemented_certifications=tuple(c for c, _ in certs.most_common(3)),
             region_code=report.region_code, date_from=report.date_from, date_to=report.date_to,
-            model_name=report.model_name, clustering=CLUSTERING.format(cfg.min_similarity)))
+            model_name=report.model_name, clustering=CLUSTERING.format(floor, cfg.random_pair_quantile)))
     modules.sort(key=lambda m: (-m.share_low, m.title))
     return modules
 

@@ -114,9 +114,12 @@ def test_modules_are_stable_clusters_of_uncovered_skills_and_drafts_mark_what_to
 
 
 def test_clustering_joins_close_skills_and_separates_far_ones(gap_context):
-    from analysis.modules import _clusters
+    from analysis.modules import _clusters, similarity_floor
 
-    vectors = gap_context.encoder.encode(["Kubernetes", "orchestration de conteneurs Kubernetes", "pâtisserie fine"])
-    labels = _clusters(vectors, 0.55)
+    floor = similarity_floor(gap_context)
+    assert 0.2 < floor < 0.7
+    vectors = gap_context.encoder.encode(["Poser des panneaux photovoltaïques",
+                                          "Installer des panneaux solaires photovoltaïques", "pâtisserie fine"])
+    labels = _clusters(vectors, floor)
     assert labels[0] == labels[1] != labels[2]
-    assert np.unique(_clusters(vectors[:1], 0.55)).size == 1
+    assert np.unique(_clusters(vectors[:1], floor)).size == 1
