@@ -63,7 +63,9 @@ def _eval_section(results: list[dict]) -> str:
 def _num(value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:.4f}" if isinstance(value, float) and abs(value) < 10 else f"{value:,.0f}"
+    if isinstance(value, float) and abs(value) < 10:
+        return f"{value:.4f}"
+    return f"{value:,.2f}" if isinstance(value, float) and abs(value) < 1000 else f"{value:,.0f}"
 
 
 def render_model_card(info: dict, results: list[dict]) -> str:
