@@ -68,6 +68,14 @@ def _num(value: float | None) -> str:
     return f"{value:,.2f}" if isinstance(value, float) and abs(value) < 1000 else f"{value:,.0f}"
 
 
+def _cpu_line(info: dict) -> str:
+    if "cpu_seconds" not in info:
+        return "CPU time and load average not recorded by this run (see nlp/training/README.md)"
+    start, end = info.get("load_average", ("?", "?"))
+    return (f"CPU time {info['cpu_seconds']:.0f} s; 1-minute load average {start} at the start, {end} at the end "
+            "(a load above the core count means the CPU was shared and wall times are inflated)")
+
+
 def render_model_card(info: dict, results: list[dict]) -> str:
     config = info.get("config", {})
     versions = "\n".join(f"- `{source}`: `{vid}`" for source, vid in sorted(info.get("referential_versions", {}).items()))
@@ -82,9 +90,7 @@ It is skillgap's default encoder (`--model default`); `--model use` selects the 
 - Trained: {info.get('trained_at', '?')} on {info.get('machine', '?')}
 - Seed: {config.get('seed')}; dimension {config.get('dim')}; vocabulary {info.get('vocab_size', 0):,} tokens
 - Size on disk: {info.get('model_size_bytes', 0) / 1e6:.1f} MB (fp16)
-- Training time (wall): {seconds}; CPU time {info.get('cpu_seconds', 0):.0f} s; 1-minute load average
-  {info.get('load_average', ['?', '?'])[0]} at the start, {info.get('load_average', ['?', '?'])[1]} at the end
-  (a load above the core count means the CPU was shared with other work and wall times are inflated)
+- Training time (wall): {seconds}; {_cpu_line(info)}
 - Teacher: {config.get('teacher')}
 
 ## Data (referential versions, as loaded in the store)
