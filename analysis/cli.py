@@ -127,7 +127,20 @@ def modules_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOp
                 typer.echo(f"    - {s.skill_label[:70]} ({s.n_ads} offres)")
 
 
+def bench_gaps_cmd(store: StoreOption = None, model: ModelOption = "default",
+                   n_ads: Annotated[int, typer.Option("--ads", help="Gonfler une copie du magasin jusqu'à N offres (0 = telles quelles).")] = 100_000) -> None:
+    """Temps de calcul des écarts de tous les métiers d'un magasin (copie gonflée à N offres)."""
+    from analysis.bench import bench_gaps
+
+    result = bench_gaps(store_or_default(store), _encoder(model), n_ads=n_ads or None)
+    typer.echo(f"{result['reports']} rapports d'écarts ({result['refused']} refusés : pas de certification liée, etc.) "
+               f"sur {result['n_occupations']} métiers et {result['n_ads']} offres en {result['seconds']} s "
+               f"(dont index des blocs {result['index_s']} s)")
+    typer.echo(json.dumps(result))
+
+
 def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    groups["bench"].command("gaps")(bench_gaps_cmd)
     app.command("gaps")(gaps_cmd)
     app.command("modules")(modules_cmd)
     groups["eval"].command("coverage")(eval_coverage_cmd)

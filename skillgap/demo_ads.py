@@ -62,7 +62,7 @@ def _trend_probability(trend: str, t: float) -> float:
     return {"up": 0.05 + 0.55 * t, "down": 0.5 - 0.45 * t, "flat": 0.3}[trend]
 
 
-def demo_postings(con: duckdb.DuckDBPyConnection, *, end: date, n_per_occupation: int = 240, seed: int = 2026) -> list[dict]:
+def demo_postings(con: duckdb.DuckDBPyConnection, *, end: date, n_per_occupation: int = 450, seed: int = 2026) -> list[dict]:
     """schema.org JobPosting objects (as a career site would publish them) for the demo site."""
     rng = random.Random(seed)
     postings = []
