@@ -136,6 +136,8 @@ class CachedEncoder:
             cache_dir.mkdir(parents=True, exist_ok=True)
             slug = hashlib.sha1(encoder.name.encode()).hexdigest()[:12]
             self._db = sqlite3.connect(cache_dir / f"phrases-{slug}.sqlite")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS phrase (text TEXT PRIMARY KEY, vec BLOB NOT NULL)")
 
     def _load(self, texts: list[str]) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from nlp.embed import Encoder
 
-ANN_MIN_ROWS = 20_000  # below: exact search; above: IVF (cells searched: NPROBE)
+ANN_MIN_ROWS = 10_000  # below: exact search; above: IVF (cells searched: NPROBE)
 NPROBE = 24
 
 

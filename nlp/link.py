@@ -48,6 +48,7 @@ class SkillRanker:
         self.kind_bonus = np.array([config.kind_bonus.get(k, 0.0) for k in kinds], dtype=np.float32)
         self.kind_order = {code: _KIND_ORDER.get(k, 3) for code, k in zip(self.codes, kinds, strict=True)}
         self.parent = ref.parent_code
+        self._bonus_cache: dict[tuple[str, ...], dict[int, float]] = {}
         self.fiches: dict[str, FicheSkills] = {}
         for rome_code, frame in ref.fiche_skills().items():
             self.fiches[rome_code] = self._fiche(frame)
@@ -64,7 +65,15 @@ class SkillRanker:
         return FicheSkills(rows, prior)
 
     def _fiche_bonus(self, fiche_codes: tuple[str, ...]) -> dict[int, float]:
-        """index row → best fiche bonus + prior among the predicted fiches."""
+        """index row → best fiche bonus + prior among the predicted fiches (memoised: ads share fiches)."""
+        cached = self._bonus_cache.get(fiche_codes)
+        if cached is None:
+            if len(self._bonus_cache) > 4096:
+                self._bonus_cache.clear()
+            cached = self._bonus_cache[fiche_codes] = self._compute_fiche_bonus(fiche_codes)
+        return cached
+
+    def _compute_fiche_bonus(self, fiche_codes: tuple[str, ...]) -> dict[int, float]:
         bonus: dict[int, float] = {}
         for rank, code in enumerate(fiche_codes[: len(self.config.fiche_bonus)]):
             codes = {code, self.parent(code)} if self.config.with_parent else {code}
@@ -80,10 +89,14 @@ class SkillRanker:
                 bonus[row] = value
 
     def score_matrix(
-        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...]
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, cosines (n_mentions, n_rows), prior bonus (n_rows)) of the candidate skills."""
-        _, hits = self.index.search(mention_vecs, self.config.search_k)
+        """(rows, cosines (n_mentions, n_rows), prior bonus (n_rows)) of the candidate skills.
+
+        ``hits``: the index rows found for these mentions, when searched already (batch search).
+        """
+        if hits is None:
+            _, hits = self.index.search(mention_vecs, self.config.search_k)
         bonus = self._fiche_bonus(fiche_codes)
         rows = np.unique(np.concatenate([hits.ravel(), np.fromiter(bonus, dtype=np.int64, count=len(bonus))]))
         rows = rows[rows >= 0]
@@ -101,13 +114,13 @@ class SkillRanker:
         return [(self.codes[rows[i]], float(best[i])) for i in order]
 
     def link_mentions(
-        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...]
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
     ) -> list[list[tuple[str, float, bool]]]:
         """Per mention: up to ``top_k`` (skill_code, cosine, in_fiche) whose cosine reaches the threshold,
         ordered by cosine + ``link_fiche_bonus`` for skills of the predicted fiches."""
         if len(mention_vecs) == 0:
             return []
-        rows, sims, _ = self.score_matrix(mention_vecs, fiche_codes)
+        rows, sims, _ = self.score_matrix(mention_vecs, fiche_codes, hits)
         in_fiche = set(self._fiche_bonus(fiche_codes))
         fiche_mask = np.array([int(r) in in_fiche for r in rows.tolist()], dtype=bool)
         ordered = sims + self.config.link_fiche_bonus * fiche_mask
