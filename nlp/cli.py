@@ -75,7 +75,7 @@ def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], m
     from nlp.esco_eval import evaluate_esco_linking
 
     ref, config, cache = _setup(store, model)
-    encoder = CachedEncoder(get_encoder(config.model.name), cache)
+    encoder = CachedEncoder(get_encoder(model or config.model.english_name), cache)
     _report(evaluate_esco_linking(ref, encoder, _existing(annotations), cache_dir=cache))
 
 

@@ -15,6 +15,7 @@ CONFIG_PATH = Path(__file__).resolve().parent / "config.toml"
 
 class ModelConfig(Record):
     name: str = "default"
+    english_name: str = Field(default="use", description="model for English sentences (eval esco-linking)")
 
 
 class ExtractionConfig(Record):
