@@ -17,10 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nlp.sections import SKILL_SECTIONS, Line, is_boilerplate, split_lines
+from nlp.text import fold
 
 _LEAD = re.compile(
     r"^(?:(?:vous\s+)?(?:devrez|serez amené(?:e|\(e\))? à|aurez pour mission(?:s)? de|aurez à|allez|"
-    r"êtes en charge de|serez en charge de|assurez|maîtrisez|connaissez|avez)\s+|"
+    r"êtes en charge de|serez en charge de|assurez|maîtrisez|connaissez|savez|êtes capable de|avez)\s+|"
     r"(?:la |une |des |de bonnes |bonne |solides? |excellente )?(?:maîtrise|connaissances?|expérience|"
     r"pratique|capacité|aptitude|notions?|compétences?)\s+(?:en|de|du|des|d'|dans|à|avec|sur)\s*)",
     re.IGNORECASE,
@@ -94,9 +95,29 @@ def line_candidates(line: Line, *, max_words: int = 24) -> list[Candidate]:
     return out
 
 
+_COMPANY_OPENER = re.compile(
+    r"^(?:notre|nos|nous|rejoignez|rejoindre|annonce|l'entreprise|l'agence|la societe|le groupe|le cabinet|"
+    r"cree|creee|fonde|fondee|situe|situee|implante|implantee|leader)\b")
+
+
+def is_skill_line(line: Line) -> bool:
+    """A line that may ask for a skill: in a skill section, not pay / benefits boilerplate, not a line
+    that only introduces a list (« Connaissance : » before its items), and — before any heading — not
+    the company's presentation (« Notre entreprise… », « Nous sommes… »).
+
+    >>> from nlp.sections import Line
+    >>> [is_skill_line(Line(t, 0, len(t), s)) for t, s in [("Connaissance :", "profil"),
+    ...  ("Notre entreprise compte 40 salariés", "poste"), ("Gérer les stocks", "poste")]]
+    [False, False, True]
+    """
+    if line.section not in SKILL_SECTIONS or is_boilerplate(line.text) or line.text.rstrip().endswith(":"):
+        return False
+    return not (line.section == "poste" and _COMPANY_OPENER.match(fold(line.text)))
+
+
 def skill_lines(text: str) -> list[Line]:
-    """Lines of skill sections that are not boilerplate."""
-    return [line for line in split_lines(text) if line.section in SKILL_SECTIONS and not is_boilerplate(line.text)]
+    """Lines that may ask for a skill (``is_skill_line``)."""
+    return [line for line in split_lines(text) if is_skill_line(line)]
 
 
 class LabelMatcher:

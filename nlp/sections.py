@@ -67,14 +67,31 @@ def heading_section(text: str) -> str | None:
     'avantages'
     >>> heading_section("Installer et configurer les serveurs Linux de production") is None
     True
+    >>> heading_section("Profil recherché"), heading_section("Maîtrise des outils bureautiques")
+    ('profil', None)
+    >>> heading_section("Vous êtes capable de gérer une équipe") is None
+    True
     """
+    has_colon = text.rstrip().endswith(":")
     folded = fold(text).strip(" :-•*!?.")
     if not folded or len(folded.split()) > 7:
         return None
     for pattern, section in _HEADINGS:
-        if pattern.search(folded):
+        if pattern.search(folded) and (has_colon or _only_heading_words(pattern.sub(" ", folded))):
             return section
     return None
+
+
+_HEADING_FILLERS = frozenset(
+    "votre vos notre nos le la les l' du de des d' et au aux en a un une ce que qui pour recherche recherchee "
+    "souhaite souhaitee souhaites requis requises attendues attendus principales principaux cles techniques "
+    "demandees demandes candidat ideal poste entreprise specifiques necessaires".split())
+
+
+def _only_heading_words(rest: str) -> bool:
+    """True when, the section keyword removed, only filler words remain (« Votre profil », « Profil recherché »),
+    so a skill line that merely contains a keyword (« Maîtrise des outils bureautiques ») is not a heading."""
+    return all(word in _HEADING_FILLERS for word in re.findall(r"[a-z']+", rest.replace("'", "' ")))
 
 
 def is_boilerplate(text: str) -> bool:

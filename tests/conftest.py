@@ -36,3 +36,9 @@ def loaded_store(loaded_store_path: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "skillgap.duckdb"
     shutil.copy(loaded_store_path, copy)
     return copy
+
+
+@pytest.fixture
+def shared():
+    """``shared(relative)``: a file of ../shared/data, or skip the test with the reason."""
+    return shared_file

@@ -4,19 +4,18 @@ import pytest
 
 from nlp.esco_eval import read_annotations
 from nlp.evaluate import ad_text, read_api_ads
-from tests.conftest import shared_file
 
 pytestmark = pytest.mark.shared
 
 
-def test_tech_validation_sentences():
-    gold = read_annotations(shared_file("eval/en_esco_linking/tech_validation_annotations.csv"))
+def test_tech_validation_sentences(shared):
+    gold = read_annotations(shared("eval/en_esco_linking/tech_validation_annotations.csv"))
     assert len(gold) > 50
     assert all("LABEL NOT PRESENT" not in labels for labels in gold.values())
 
 
-def test_ads_inputs_never_carry_gold_fields():
-    path = shared_file("eval/fr_job_ads_france_travail_nonit.dev.jsonl.gz")
+def test_ads_inputs_never_carry_gold_fields(shared):
+    path = shared("eval/fr_job_ads_france_travail_nonit.dev.jsonl.gz")
     first = next(read_api_ads(path))
     ad = ad_text(first, 0)
     assert set(vars(ad)) == {"ad_id", "title", "description"}
