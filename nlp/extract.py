@@ -84,12 +84,16 @@ def line_candidates(line: Line, *, max_words: int = 24) -> list[Candidate]:
     end = len(line.text) if len(words) <= max_words else line.text.index(words[max_words - 1]) + len(
         words[max_words - 1]
     )
-    out = [c for c in (_span(line, 0, end, line.section, "clause"),) if c is not None]
+    clause = _span(line, 0, end, line.section, "clause")
+    out = []
     lead = _LEAD.match(line.text)
     if lead and lead.end() < len(line.text):
         obj = _span(line, lead.end(), end, line.section, "object")
         if obj is not None and len(obj.text.split()) <= 12:
             out.append(obj)
+            clause = None  # « Vous savez coder » is « coder »: the lead adds nothing to link
+    if clause is not None:
+        out.insert(0, clause)
     if len(words) <= 40:
         out.extend(_items(line))
     return out
