@@ -16,7 +16,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 import duckdb
-from fastapi import Depends, Header, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import APIKeyHeader
 
 from api.compute import Computer

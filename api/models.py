@@ -7,12 +7,12 @@ labels themselves are French. Analysis results reuse the shared records of ``mod
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.analysis import CandidateModule, GapReport, SkillDemand
+from models.analysis import CandidateModule, SkillDemand
 from models.signals import Signal
 
 T = TypeVar("T")

@@ -15,7 +15,6 @@ import csv
 import re
 from pathlib import Path
 
-import numpy as np
 
 from nlp.embed import Encoder
 from nlp.index import LabelIndex

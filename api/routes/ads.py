@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import duckdb
 from fastapi import APIRouter, Path, Query, Request
