@@ -37,7 +37,25 @@ class AdSource(Record):
         return self.source_ad_id or self.url or ""
 
 
-class ScrapedAd(Record):
+class AdDetails(Record):
+    """Descriptive fields an ad carries from its source to the store, the same at every stage."""
+
+    valid_through_at: datetime | None = None
+    company_name: str | None = None
+    naf_code: str | None = None
+    sector_label: str | None = None
+    rome_code: str | None = Field(default=None, description="ROME code given by the source, if any")
+    rome_label: str | None = None
+    appellation_label: str | None = None
+    contract_type_code: str | None = None
+    experience_label: str | None = None
+    qualification_label: str | None = None
+    salary_label: str | None = None
+    location_label: str | None = None
+    postal_code: str | None = None
+
+
+class ScrapedAd(AdDetails):
     """An ad as a spider or file reader parsed it: raw text, nothing checked or cleaned yet."""
 
     source: str
@@ -52,19 +70,6 @@ class ScrapedAd(Record):
     is_html: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    valid_through_at: datetime | None = None
-    company_name: str | None = None
-    naf_code: str | None = None
-    sector_label: str | None = None
-    rome_code: str | None = None
-    rome_label: str | None = None
-    appellation_label: str | None = None
-    contract_type_code: str | None = None
-    experience_label: str | None = None
-    qualification_label: str | None = None
-    salary_label: str | None = None
-    location_label: str | None = None
-    postal_code: str | None = None
     commune_code: str | None = None
     region_label: str | None = None
     country_code: str | None = None
@@ -81,7 +86,7 @@ class SeenAgain(Record):
     seen_at: datetime
 
 
-class JobAd(Record):
+class JobAd(AdDetails):
     """A canonical job ad. Recruiter contact data is never part of it."""
 
     ad_id: str = Field(description="our key: '<source>:<source_ad_id or url hash>' of the first source seen")
@@ -89,19 +94,6 @@ class JobAd(Record):
     description: str = Field(description="clean text; line breaks and '- ' bullets kept")
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    valid_through_at: datetime | None = None
-    company_name: str | None = None
-    naf_code: str | None = None
-    sector_label: str | None = None
-    rome_code: str | None = Field(default=None, description="ROME code given by the source, if any")
-    rome_label: str | None = None
-    appellation_label: str | None = None
-    contract_type_code: str | None = None
-    experience_label: str | None = None
-    qualification_label: str | None = None
-    salary_label: str | None = None
-    location_label: str | None = None
-    postal_code: str | None = None
     commune_code: str | None = Field(default=None, description="INSEE commune code")
     department_code: str | None = None
     region_code: str | None = None
