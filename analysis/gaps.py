@@ -96,7 +96,8 @@ def _skill_table(asks: pd.DataFrame, n_ads: int, con: duckdb.DuckDBPyConnection)
 
 
 def _evidence(ads: pd.DataFrame, asks: pd.DataFrame, skill_key: str, limit: int) -> tuple[EvidenceAd, ...]:
-    rows = asks[asks.skill_key == skill_key].merge(ads, on="ad_id").sort_values("created_at", ascending=False)
+    rows = (asks[asks.skill_key == skill_key].merge(ads, on="ad_id").sort_values("created_at", ascending=False)
+            .drop_duplicates("ad_id"))  # one excerpt per ad, even when it words the skill twice
     out = []
     for row in rows.head(limit).itertuples():
         text = excerpt(row.description, row.label) or f"compétence cochée par l'employeur : {row.label}"

@@ -47,6 +47,7 @@ def test_gap_report_shares_intervals_order_and_evidence(gap_context):
     for skill in report.skills:
         assert skill.share_low <= skill.share <= skill.share_high
         assert skill.evidence and all(e.ad_id.startswith("france_travail:TEST") for e in skill.evidence)
+        assert len({e.ad_id for e in skill.evidence}) == len(skill.evidence)
     order = [s.coverage.status.value for s in report.skills]
     assert order == sorted(order, key=["uncovered", "partial", "covered"].index)
     kubernetes = next(s for s in report.skills if s.skill_key == "phrase:kubernetes")
