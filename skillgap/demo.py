@@ -5,7 +5,7 @@
    schema.org JobPosting pages, and collect them with the real ``jobposting`` spider;
 3. extract, link and classify them (``skillgap process``);
 4. uncovered skills and candidate modules of an occupation, and the draft of its first module;
-5. weak signals; 6. the weekly report; 7. the API, URL printed (unless ``--no-serve``).
+5. weak signals; 6. the weekly report; 7. the API (cache warmed), URL printed (unless ``--no-serve``).
 
 Each step is the same command a user would type (run as a subprocess), so the demo shows them.
 Re-running is safe: the same referential files are not reloaded, seen ads are not re-stored.
@@ -95,5 +95,6 @@ def demo(
     _run("report", "weekly", "--week", week, "--out", str(out / "reports"), *s)
     typer.echo(f"\nSorties : {out.resolve()}")
     if serve:
+        _run("api", "warm", *s)
         typer.echo(f"\n== 7. API : http://127.0.0.1:{port}/docs  (Ctrl-C pour arrêter)")
         subprocess.run([sys.executable, "-m", "skillgap", "serve", "--port", str(port), *s], check=False)
