@@ -20,6 +20,7 @@ with many generic blocks ("communiquer", "gérer un projet") look close to every
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from dataclasses import dataclass
 
 import duckdb
@@ -133,3 +134,35 @@ def cover(
             model_name=index.model_name, rncp_version=index.blocks.rncp_version,
             covered_threshold=thresholds.covered, partial_threshold=thresholds.partial))
     return result
+
+
+@lru_cache(maxsize=1)
+def _default_encoder() -> Encoder:
+    from nlp.embed import get_encoder
+
+    return get_encoder("default")
+
+
+def match_block_items(block_items: list[str], skills: pd.DataFrame) -> pd.DataFrame:
+    """The matcher of ``analysis.watch``: every (block item, demanded skill) pair whose cosine
+    similarity with the default model reaches the model's *partial* coverage threshold.
+
+    ``skills`` has columns ``skill_key`` and ``skill_label``; returns ``block_item, skill_key, score``.
+    """
+    columns = ["block_item", "skill_key", "score"]
+    if not block_items or skills.empty:
+        return pd.DataFrame(columns=columns)
+    encoder = _default_encoder()
+    threshold = thresholds_for(encoder.name).partial
+    sims = encoder.encode(list(block_items)) @ encoder.encode(skills.skill_label.fillna("").tolist()).T
+    rows, cols = np.nonzero(sims >= threshold)
+    keys = skills.skill_key.to_numpy()
+    return pd.DataFrame({"block_item": [block_items[i] for i in rows], "skill_key": keys[cols],
+                         "score": sims[rows, cols].astype(float)}, columns=columns)
+
+
+def __getattr__(name: str) -> float:
+    """``MATCH_THRESHOLD``: the partial threshold of the default model (read by ``analysis.watch``)."""
+    if name == "MATCH_THRESHOLD":
+        return thresholds_for(_default_encoder().name).partial
+    raise AttributeError(name)

@@ -55,8 +55,12 @@ def con(tmp_path):
     con.close()
 
 
+LEXICAL = ("lexical", lexical_match, 0.5)
+
+
 def test_watch_finds_declining_and_not_found_items(con):
-    report = watch(con, "RNCP1")
+    # the statistics of watch, with the lexical matcher so that the hand-made store decides the matches
+    report = watch(con, "RNCP1", matcher=LEXICAL)
     assert report.rome_codes == ["M1805", "M1811"] and report.n_ads == 960
     status = {i.item_label: (i.status, i.item_source) for i in report.items}
     assert status == {
@@ -91,3 +95,14 @@ def test_lexical_match_and_block_items():
     items = block_items(blocks)
     assert items[["item_key", "item_label", "item_source"]].values.tolist() == [
         ["B1#0", "c1", "competence"], ["B1#1", "c2", "competence"], ["B2#0", "Titre 2", "block_title"]]
+
+
+def test_default_matcher_is_the_embedding_matcher_of_coverage():
+    from analysis.coverage import match_block_items
+    from analysis.watch import default_matcher
+
+    name, matcher, threshold = default_matcher()
+    assert name == "analysis.coverage.match_block_items" and matcher is match_block_items and 0 < threshold < 1
+    skills = pd.DataFrame({"skill_key": ["a", "b"], "skill_label": ["Gérer les sauvegardes informatiques", "Cuisiner"]})
+    found = matcher(["Gérer des sauvegardes"], skills)
+    assert found.skill_key.tolist() == ["a"] and found.score.iloc[0] >= threshold
