@@ -9,7 +9,7 @@ from typing import Any
 
 from crawler.parsers.text import clean_text, content_hash, guess_language, html_to_text
 from crawler.pipelines.context import RunContext, context_for
-from models.jobad import AdSource, JobAd, ScrapedAd, SeenAgain
+from models.jobad import AdDetails, AdSource, JobAd, ScrapedAd, SeenAgain
 from referentials import geo
 
 MIN_DESCRIPTION_CHARS = 50
@@ -69,25 +69,17 @@ def to_job_ad(item: ScrapedAd, *, title: str, description: str, language: str | 
         last_seen_at=item.seen_at,
         lastmod_at=item.lastmod_at,
     )
+    details = {name: getattr(item, name) for name in AdDetails.model_fields}  # carried over as the source gave them
     return JobAd(
+        **details | {
+            "rome_code": rome_code,
+            "postal_code": item.postal_code if geo.department_from_postal_code(item.postal_code) else None,
+        },
         ad_id=ad_id_of(item),
         title=title,
         description=description,
         created_at=item.created_at,
         updated_at=item.updated_at,
-        valid_through_at=item.valid_through_at,
-        company_name=item.company_name,
-        naf_code=item.naf_code,
-        sector_label=item.sector_label,
-        rome_code=rome_code,
-        rome_label=item.rome_label,
-        appellation_label=item.appellation_label,
-        contract_type_code=item.contract_type_code,
-        experience_label=item.experience_label,
-        qualification_label=item.qualification_label,
-        salary_label=item.salary_label,
-        location_label=item.location_label,
-        postal_code=item.postal_code if geo.department_from_postal_code(item.postal_code) else None,
         commune_code=item.commune_code if geo.department_from_commune_code(item.commune_code) else None,
         department_code=department,
         region_code=region,
