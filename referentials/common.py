@@ -165,6 +165,16 @@ def require(value: str, path: Path, line: int, field_name: str) -> str:
     return value
 
 
+def require_new(value: str, seen: set[str], path: Path, line: int, field_name: str) -> str:
+    """``value`` stripped and recorded in ``seen``; an error naming file, line and field if it is
+    empty or a duplicate key."""
+    value = require(value, path, line, field_name)
+    if value in seen:
+        raise InputFileError(path, f"duplicate {field_name} {value}", line=line, field=field_name)
+    seen.add(value)
+    return value
+
+
 def split_multiline(value: str | None, *, sep: str = "\n") -> tuple[str, ...]:
     """Split a multi-valued cell ('\\n' or '|' separated), dropping blanks and duplicates."""
     if not value:

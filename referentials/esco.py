@@ -27,7 +27,7 @@ from pathlib import Path
 from models.base import Record
 from models.referential import EscoOccupation, EscoOccupationSkill, Skill, SkillKind, Source
 from referentials.base import SourceFiles
-from referentials.common import LoadReport, open_text, read_csv, require, split_multiline
+from referentials.common import LoadReport, open_text, read_csv, require, require_new, split_multiline
 from skillgap.errors import InputFileError
 
 _KINDS = {"skill/competence": SkillKind.SAVOIR_FAIRE, "knowledge": SkillKind.SAVOIR}
@@ -114,10 +114,7 @@ def _occupations(files: SourceFiles, report: LoadReport) -> Iterator[EscoOccupat
     path = _pick(files, "occupations_fr")
     seen: set[str] = set()
     for line, row in read_csv(path, required=("conceptUri", "preferredLabel", "altLabels", "iscoGroup")):
-        uri = require(row["conceptUri"], path, line, "conceptUri")
-        if uri in seen:
-            raise InputFileError(path, f"duplicate conceptUri {uri}", line=line, field="conceptUri")
-        seen.add(uri)
+        uri = require_new(row["conceptUri"], seen, path, line, "conceptUri")
         yield EscoOccupation(
             esco_uri=uri,
             label=require(row["preferredLabel"], path, line, "preferredLabel"),
@@ -144,10 +141,7 @@ def _merged_skills(path: Path, report: LoadReport) -> Iterator[Skill]:
                 "description_fr", "preferredLabel_en", "altLabels_en")
     seen: set[str] = set()
     for line, row in read_csv(path, required=required):
-        uri = require(row["conceptUri"], path, line, "conceptUri")
-        if uri in seen:
-            raise InputFileError(path, f"duplicate conceptUri {uri}", line=line, field="conceptUri")
-        seen.add(uri)
+        uri = require_new(row["conceptUri"], seen, path, line, "conceptUri")
         yield _skill(
             uri, row["preferredLabel_fr"].strip(), row["preferredLabel_en"].strip(), row["skillType"],
             path=path, line=line, report=report,
@@ -165,10 +159,7 @@ def _official_skills(files: SourceFiles, report: LoadReport) -> Iterator[Skill]:
     path = _pick(files, "skills_fr")
     seen: set[str] = set()
     for line, row in read_csv(path, required=("conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels")):
-        uri = require(row["conceptUri"], path, line, "conceptUri")
-        if uri in seen:
-            raise InputFileError(path, f"duplicate conceptUri {uri}", line=line, field="conceptUri")
-        seen.add(uri)
+        uri = require_new(row["conceptUri"], seen, path, line, "conceptUri")
         label_en, alt_en = english.get(uri, ("", ()))
         yield _skill(
             uri, row["preferredLabel"].strip(), label_en, row["skillType"], path=path, line=line, report=report,

@@ -28,7 +28,7 @@ from pathlib import Path
 from models.base import Record
 from models.referential import Appellation, Occupation, OccupationSkill, Skill, SkillKind, Source
 from referentials.base import SourceFiles
-from referentials.common import LoadReport, glob_one, open_text, read_csv, require
+from referentials.common import LoadReport, glob_one, open_text, read_csv, require, require_new
 from skillgap.errors import InputFileError
 
 TABLES = (
@@ -90,10 +90,7 @@ def _occupations(files: SourceFiles, report: LoadReport) -> Iterator[Occupation]
     path = _file(files, "referentiel_code_rome")
     seen: set[str] = set()
     for line, row in read_csv(path, required=("code_rome", "libelle_rome", "code_rome_parent")):
-        code = require(row["code_rome"], path, line, "code_rome")
-        if code in seen:
-            raise InputFileError(path, f"duplicate code_rome {code}", line=line, field="code_rome")
-        seen.add(code)
+        code = require_new(row["code_rome"], seen, path, line, "code_rome")
         domain_code, domain_label = domains.get(code, (None, None))
         yield Occupation(
             rome_code=code,
@@ -108,10 +105,7 @@ def _occupations(files: SourceFiles, report: LoadReport) -> Iterator[Occupation]
 def _appellations(path: Path, report: LoadReport) -> Iterator[Appellation]:
     seen: set[str] = set()
     for line, row in read_csv(path, required=("code_ogr", "libelle_appellation_long", "code_rome")):
-        code = require(row["code_ogr"], path, line, "code_ogr")
-        if code in seen:
-            raise InputFileError(path, f"duplicate code_ogr {code}", line=line, field="code_ogr")
-        seen.add(code)
+        code = require_new(row["code_ogr"], seen, path, line, "code_ogr")
         yield Appellation(
             appellation_code=code,
             label=require(row["libelle_appellation_long"], path, line, "libelle_appellation_long"),
@@ -128,16 +122,13 @@ def _skills(files: SourceFiles, report: LoadReport) -> Iterator[Skill]:
     macro_labels = {r["code_ogr"]: r["libelle_competence"] for _, r in rows if r["nature"] == "Macro-compétence"}
     codes: set[str] = set()
     for line, row in rows:
-        code = require(row["code_ogr"], path, line, "code_ogr")
-        if code in codes:
-            raise InputFileError(path, f"duplicate code_ogr {code}", line=line, field="code_ogr")
+        code = require_new(row["code_ogr"], codes, path, line, "code_ogr")
         kind = _KIND_BY_CATEGORY.get(row["cat_comp"])
         if kind is None:
             raise InputFileError(path, f"unknown cat_comp {row['cat_comp']!r}", line=line, field="cat_comp")
         macro_code = row["code_ogr_macro_comp"] or None
         if macro_code and macro_code not in macro_labels:
             report.note(path.name, "macro-competence code unknown, competence kept without macro label")
-        codes.add(code)
         yield Skill(
             skill_code=code,
             label=require(row["libelle_competence"], path, line, "libelle_competence"),
@@ -152,10 +143,7 @@ def _skills(files: SourceFiles, report: LoadReport) -> Iterator[Skill]:
         report.count(path.name)
     path = _file(files, "referentiel_savoir")
     for line, row in read_csv(path, required=("code_ogr_savoir", "libelle_savoir", "categorie_savoir")):
-        code = require(row["code_ogr_savoir"], path, line, "code_ogr_savoir")
-        if code in codes:
-            raise InputFileError(path, f"duplicate code_ogr_savoir {code}", line=line, field="code_ogr_savoir")
-        codes.add(code)
+        code = require_new(row["code_ogr_savoir"], codes, path, line, "code_ogr_savoir")
         yield Skill(
             skill_code=code,
             label=require(row["libelle_savoir"], path, line, "libelle_savoir"),
