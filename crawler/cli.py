@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from crawler.dedupe import THRESHOLD
 from skillgap.errors import UserError
 
 
@@ -40,7 +41,7 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
     def ingest_cli(
         paths: list[Path] = typer.Argument(..., help="Fichiers JSON / JSON lines / CSV (gzip accepté)."),
         store: Path | None = typer.Option(None, "--store", help="Base DuckDB (défaut : SKILLGAP_STORE)."),
-        threshold: float = typer.Option(0.6, help="Seuil de similarité (Jaccard estimé) des quasi-doublons."),
+        threshold: float = typer.Option(THRESHOLD, help="Seuil de similarité (Jaccard exact des bigrammes de mots) des quasi-doublons."),
     ) -> None:
         """Importe des offres France Travail ou JobPosting depuis des fichiers, dédoublonnées."""
         from crawler.ingest import ingest
@@ -78,7 +79,7 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         ads: Path = typer.Option(..., "--ads", help="Offres réelles (JSON lines France Travail, gzip accepté)."),
         repost_rate: float = typer.Option(0.3, help="Part des offres reprises avec modifications."),
         edit_rate: float = typer.Option(0.05, help="Part des mots supprimés ou remplacés dans une reprise."),
-        threshold: float = typer.Option(0.6, help="Seuil de similarité des quasi-doublons."),
+        threshold: float = typer.Option(THRESHOLD, help="Seuil de similarité (Jaccard exact des bigrammes de mots) des quasi-doublons."),
         seed: int = typer.Option(0),
     ) -> None:
         """Précision / rappel du dédoublonnage sur des offres réelles + reprises modifiées injectées."""

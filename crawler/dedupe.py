@@ -1,10 +1,16 @@
 """Duplicate detection: exact (normalised title + description + employer) and near (MinHash LSH).
 
 Near duplicates are edited reposts: the same ad on another board or re-published with a few
-words changed. Candidates come from ``datasketch.MinHashLSH`` over word 3-shingles of the
-normalised title + description; a candidate is accepted when its estimated Jaccard similarity
-reaches ``threshold``. The index is in memory and rebuilt from the stored signatures
-(``core_ads__minhashes``) at the start of each run, so detection continues across runs.
+words changed. An ad's fingerprint is the set of its word 2-shingles (normalised title +
+description), kept as sorted 32-bit hashes, plus their MinHash. ``datasketch.MinHashLSH`` finds
+the candidates; a candidate is accepted when the *exact* Jaccard similarity of the two shingle
+sets reaches ``threshold`` (the MinHash estimate alone is ±0.04 at 128 permutations, enough to
+flip pairs near the threshold either way). The index is in memory and rebuilt from the stored
+fingerprints (``core_ads__minhashes``) at the start of each run, so detection continues across runs.
+
+Word 2-shingles rather than 3: a short ad loses fewer shingles per edited word (32 words, two
+changed, a reference line added: 0.74 on 2-shingles, 0.64 on 3-shingles), while the number of
+matches between different real ads stays the same (measured with ``skillgap eval dedupe``).
 """
 
 from __future__ import annotations
@@ -13,17 +19,34 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from datasketch.hashfunc import sha1_hash32
 
 from crawler.parsers.text import normalise_for_hash
 
 NUM_PERM = 128
-#: datasketch hashing scheme of the stored signatures (must not change between runs)
-SCHEME = "affine32"
-SHINGLE_WORDS = 3
-#: estimated Jaccard similarity of word 3-shingles above which two ads are the same ad
-THRESHOLD = 0.6
-#: the LSH bands are tuned a little below THRESHOLD so that candidates near it are not missed
+SHINGLE_WORDS = 2
+#: how stored fingerprints were computed; rows of another scheme are recomputed from the ad text
+SCHEME = f"w{SHINGLE_WORDS}-affine32-p{NUM_PERM}-exact"
+#: datasketch hashing scheme of the MinHash values (must not change between runs)
+MINHASH_SCHEME = "affine32"
+#: exact Jaccard similarity of word 2-shingles above which two ads are the same ad
+THRESHOLD = 0.65
+#: the LSH bands are tuned below THRESHOLD so that candidates near it are not missed
 LSH_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True, eq=False)
+class Fingerprint:
+    """An ad's shingle hashes (sorted, unique uint32) and their MinHash."""
+
+    minhash: MinHash
+    shingles: np.ndarray
+
+    def jaccard(self, other: Fingerprint) -> float:
+        if not self.shingles.size or not other.shingles.size:
+            return 0.0
+        common = np.intersect1d(self.shingles, other.shingles, assume_unique=True).size
+        return common / (self.shingles.size + other.shingles.size - common)
 
 
 @dataclass(frozen=True)
@@ -47,22 +70,28 @@ def shingles(text: str, *, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
 
 
-def signature_of(title: str, description: str, *, num_perm: int = NUM_PERM) -> MinHash:
-    """MinHash of an ad's title + description."""
-    minhash = MinHash(num_perm=num_perm, scheme=SCHEME)
-    minhash.update_batch(sorted(shingles(f"{title}\n{description}")))
-    return minhash
+def signature_of(title: str, description: str, *, num_perm: int = NUM_PERM) -> Fingerprint:
+    """Fingerprint of an ad's title + description."""
+    grams = sorted(shingles(f"{title}\n{description}"))
+    minhash = MinHash(num_perm=num_perm, scheme=MINHASH_SCHEME)
+    minhash.update_batch(grams)
+    hashes = np.unique(np.fromiter((sha1_hash32(g) for g in grams), dtype=np.uint32, count=len(grams)))
+    return Fingerprint(minhash, hashes)
 
 
-def signature_to_bytes(minhash: MinHash) -> bytes:
-    return np.asarray(minhash.hashvalues, dtype=np.uint64).tobytes()
+def signature_to_bytes(fingerprint: Fingerprint) -> tuple[bytes, bytes]:
+    """(MinHash values, shingle hashes) as stored."""
+    return np.asarray(fingerprint.minhash.hashvalues, dtype=np.uint64).tobytes(), fingerprint.shingles.tobytes()
 
 
-def signature_from_bytes(data: bytes, *, num_perm: int = NUM_PERM) -> MinHash:
-    values = np.frombuffer(data, dtype=np.uint64)
+def signature_from_bytes(minhash: bytes, hashes: bytes, *, num_perm: int = NUM_PERM) -> Fingerprint:
+    values = np.frombuffer(minhash, dtype=np.uint64)
     if values.size != num_perm:
         raise ValueError(f"stored MinHash has {values.size} values, expected {num_perm}")
-    return MinHash(num_perm=num_perm, hashvalues=values.copy(), scheme=SCHEME)
+    return Fingerprint(
+        MinHash(num_perm=num_perm, hashvalues=values.copy(), scheme=MINHASH_SCHEME),
+        np.frombuffer(hashes, dtype=np.uint32).copy(),
+    )
 
 
 class Deduper:
@@ -75,7 +104,7 @@ class Deduper:
         self.num_perm = num_perm
         self._lsh = MinHashLSH(threshold=min(LSH_THRESHOLD, threshold), num_perm=num_perm)
         self._by_hash: dict[str, list[str]] = {}
-        self._signatures: dict[str, MinHash] = {}
+        self._signatures: dict[str, Fingerprint] = {}
         self._departments: dict[str, str | None] = {}
 
     def __len__(self) -> int:
@@ -85,7 +114,7 @@ class Deduper:
         other = self._departments.get(ad_id)
         return department_code is None or other is None or other == department_code
 
-    def find(self, content_hash: str, signature: MinHash, department_code: str | None = None) -> Match | None:
+    def find(self, content_hash: str, signature: Fingerprint, department_code: str | None = None) -> Match | None:
         """The best matching canonical ad, exact first; None when the ad is new.
 
         The same text offered in two different départements is two vacancies (a multi-site
@@ -95,21 +124,21 @@ class Deduper:
             if self._same_place(ad_id, department_code):
                 return Match(ad_id, "exact", 1.0)
         best: Match | None = None
-        for ad_id in self._lsh.query(signature):
+        for ad_id in sorted(self._lsh.query(signature.minhash)):  # ties go to the smallest id, every run
             if not self._same_place(ad_id, department_code):
                 continue
-            similarity = float(signature.jaccard(self._signatures[ad_id]))
+            similarity = signature.jaccard(self._signatures[ad_id])
             if similarity >= self.threshold and (best is None or similarity > best.similarity):
                 best = Match(ad_id, "near", similarity)
         return best
 
-    def add(self, ad_id: str, content_hash: str, signature: MinHash, department_code: str | None = None) -> None:
+    def add(self, ad_id: str, content_hash: str, signature: Fingerprint, department_code: str | None = None) -> None:
         """Index a canonical ad (replacing what was indexed for it before)."""
         self.remove(ad_id)
         self.add_hash(content_hash, ad_id)
         self._departments[ad_id] = department_code
         self._signatures[ad_id] = signature
-        self._lsh.insert(ad_id, signature)
+        self._lsh.insert(ad_id, signature.minhash)
 
     def add_hash(self, content_hash: str, ad_id: str) -> None:
         """Remember another exact text of an existing canonical ad (a duplicate's hash)."""

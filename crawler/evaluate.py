@@ -5,10 +5,16 @@ Each sampled ad gets a repost as another board would publish it: title variant, 
 deleted or replaced, a reference line added, sometimes paragraphs reordered or the location
 dropped. Truth: a repost is a duplicate of its original; two original ads are duplicates only
 when exactly equal (normalised title + description + employer, same département). Every other
-match of a repost or exact copy to the wrong ad is a false positive. A near match between two
-original ads is unlabelled (the real file holds true edited reposts nobody labelled, and also
-different ads of one employer sharing boilerplate): it is left out of precision and counted in
-``unlabelled_near_matches_among_originals``.
+match of a repost or exact copy to the wrong ad is a false positive.
+
+What the truth cannot say is left out of precision and counted apart, whatever the order the
+ads arrive in: the real file holds true edited reposts nobody labelled (and also different ads
+of one employer sharing boilerplate). Two original ads are *linked* when their word-shingle
+Jaccard similarity, computed exactly, reaches the threshold (or when they carry the same text and
+one has no known département); a match between linked clusters (an original to its unlabelled
+twin, or a repost to its original's twin) is counted in ``unlabelled_matches`` and judged
+neither right nor wrong. ``strict_precision`` counts the reposts among them
+(``unlabelled_repost_matches``: a repost matched to its original's twin) as false positives.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.dedupe import THRESHOLD, Deduper, signature_of
+from datasketch import MinHashLSH
+
+from crawler.dedupe import LSH_THRESHOLD, NUM_PERM, THRESHOLD, Deduper, signature_of
 from crawler.ingest import parse_record, read_records
 from crawler.parsers.common import RecordError, now_utc
 from crawler.parsers.text import clean_text, content_hash
@@ -80,6 +88,49 @@ def load_ads(path: Path) -> list[JobAd]:
     return ads
 
 
+class _Links:
+    """Union-find over truth cluster ids."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def root(self, key: str) -> str:
+        while (parent := self._parent.get(key, key)) != key:
+            self._parent[key] = self._parent.get(parent, parent)
+            key = parent
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self._parent[max(ra, rb)] = min(ra, rb)
+
+
+def link_originals(items: list[Item], *, threshold: float) -> _Links:
+    """Clusters of original ads the truth cannot separate (see the module docstring)."""
+    links = _Links()
+    prints = {item.ad.ad_id: signature_of(item.ad.title, item.ad.description) for item in items}
+    by_id = {item.ad.ad_id: item for item in items}
+    lsh = MinHashLSH(threshold=min(LSH_THRESHOLD, threshold), num_perm=NUM_PERM)
+    by_text: dict[str, list[Item]] = {}
+    for item in items:
+        lsh.insert(item.ad.ad_id, prints[item.ad.ad_id].minhash)
+        by_text.setdefault(item.ad.content_hash or "", []).append(item)
+    for item in items:
+        own, place = prints[item.ad.ad_id], item.ad.department_code
+        for other_id in lsh.query(own.minhash):
+            other = by_id[other_id]
+            if other.truth == item.truth or (place and other.ad.department_code and place != other.ad.department_code):
+                continue
+            if own.jaccard(prints[other_id]) >= threshold:
+                links.union(item.truth, other.truth)
+    for same in by_text.values():
+        if any(item.ad.department_code is None for item in same):
+            for item in same[1:]:
+                links.union(same[0].truth, item.truth)
+    return links
+
+
 def evaluate_dedupe(
     path: Path, *, repost_rate: float = 0.3, edit_rate: float = 0.05, threshold: float = THRESHOLD, seed: int = 0
 ) -> dict[str, Any]:
@@ -92,6 +143,7 @@ def evaluate_dedupe(
         truth = truth_of.setdefault((ad.content_hash or "", ad.department_code), ad.ad_id)
         items.append(Item(ad, truth, False))
     originals = list(items)
+    links = link_originals(originals, threshold=threshold)
     for item in rng.sample(originals, k=int(len(originals) * repost_rate)):
         items.append(Item(edit_repost(item.ad, rng, edit_rate=edit_rate), item.truth, True))
     rng.shuffle(items)
@@ -99,36 +151,31 @@ def evaluate_dedupe(
     deduper = Deduper(threshold=threshold)
     truth_by_id: dict[str, str] = {}
     clusters_seen: set[str] = set()
-    alias: dict[str, str] = {}
 
-    def resolve(truth: str) -> str:
-        while truth in alias:
-            truth = alias[truth]
-        return truth
-
-    tp = fp = fn = unlabelled = fp_no_place = fp_originals = 0
+    tp = fp = fn = unlabelled = unlabelled_reposts = fp_no_place = fp_originals = 0
     for item in items:
         ad = item.ad
         signature = signature_of(ad.title, ad.description)
         match = deduper.find(ad.content_hash or "", signature, ad.department_code)
-        expected = resolve(item.truth) in clusters_seen
+        expected = item.truth in clusters_seen
         if match is None:
             fn += expected
             deduper.add(ad.ad_id, ad.content_hash or "", signature, ad.department_code)
             truth_by_id[ad.ad_id] = item.truth
-        elif resolve(truth_by_id[match.ad_id]) == resolve(item.truth):
+        elif truth_by_id[match.ad_id] == item.truth:
             tp += 1
-        elif not item.is_repost and not expected and match.kind == "near":
-            # two real ads the deduper calls near duplicates: nobody labelled them; from now on
-            # their clusters count as one, so reposts of either are judged consistently
+        elif links.root(truth_by_id[match.ad_id]) == links.root(item.truth) or (
+            not item.is_repost and not expected and match.kind == "near"
+        ):
+            # an unlabelled twin in the real file, or two real ads nobody can judge
             unlabelled += 1
-            alias[item.truth] = truth_by_id[match.ad_id]
+            unlabelled_reposts += item.is_repost
         else:
             fp += 1
             fp_no_place += ad.department_code is None
             fp_originals += not item.is_repost
             fn += expected
-        clusters_seen.add(resolve(item.truth))
+        clusters_seen.add(item.truth)
     elapsed = time.perf_counter() - started
     return {
         "n": len(items),
@@ -139,10 +186,12 @@ def evaluate_dedupe(
         "false_positives_without_department": fp_no_place,
         "false_positives_on_originals": fp_originals,
         "false_negatives": fn,
-        "unlabelled_near_matches_among_originals": unlabelled,
+        "unlabelled_matches": unlabelled,
+        "unlabelled_repost_matches": unlabelled_reposts,
         "threshold": threshold,
         "edit_rate": edit_rate,
         "ads_per_s": round(len(items) / elapsed, 1),
         "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "strict_precision": round(tp / (tp + fp + unlabelled_reposts), 4) if tp + fp + unlabelled_reposts else None,
         "recall": round(tp / (tp + fn), 4) if tp + fn else None,
     }

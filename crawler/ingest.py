@@ -15,6 +15,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.dedupe import THRESHOLD
 from crawler.parsers.common import RecordError, now_utc
 from crawler.parsers.france_travail import is_france_travail_offer, parse_offer
 from crawler.parsers.jsonld import is_job_posting, parse_job_posting
@@ -124,7 +125,7 @@ def parse_record(obj: Any, *, origin: str, seen_at: Any):
     raise RecordError("ni offre France Travail (id, intitule) ni JobPosting schema.org")
 
 
-def ingest(paths: list[Path], *, store: Path, threshold: float = 0.6) -> dict[str, Any]:
+def ingest(paths: list[Path], *, store: Path, threshold: float = THRESHOLD) -> dict[str, Any]:
     """Import files into the store; returns the summary (see ``crawler.summary``)."""
     for path in paths:
         if not Path(path).is_file():

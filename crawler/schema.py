@@ -4,8 +4,9 @@
 - ``core_ads__ad_sources``: one row per (source, id or url) where the ad was seen, with
   first/last seen dates (how long an ad stays online) and the raw record hash (change detection).
 - ``core_ads__ticked_skills``: ROME skills the employer ticked, one row per skill.
-- ``core_ads__minhashes``: MinHash signature of each canonical ad, so near-duplicate detection
-  continues across runs.
+- ``core_ads__minhashes``: near-duplicate fingerprint of each canonical ad (MinHash values and
+  sorted shingle hashes, with the scheme that computed them), so detection continues across runs;
+  rows of an older scheme are recomputed from the ad text when a run starts.
 """
 
 DDL: list[str] = [
@@ -66,4 +67,8 @@ DDL: list[str] = [
         num_perm INTEGER NOT NULL,
         signature BLOB NOT NULL
     )""",
+    # added with the exact-Jaccard fingerprints (stores created before keep working: their rows
+    # have no scheme and are recomputed)
+    "ALTER TABLE core_ads__minhashes ADD COLUMN IF NOT EXISTS scheme VARCHAR",
+    "ALTER TABLE core_ads__minhashes ADD COLUMN IF NOT EXISTS shingles BLOB",
 ]

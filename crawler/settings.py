@@ -48,7 +48,7 @@ ITEM_PIPELINES = {
 
 #: DuckDB store; empty means skillgap's default (env SKILLGAP_STORE)
 JOBADS_STORE = ""
-JOBADS_NEAR_DUPLICATE_THRESHOLD = 0.6
+JOBADS_NEAR_DUPLICATE_THRESHOLD = 0.65  # crawler.dedupe.THRESHOLD
 JOBADS_LANGUAGES = ["fr"]
 
 # France Travail API (credentials from env FT_CLIENT_ID / FT_CLIENT_SECRET, never logged)

@@ -1,23 +1,32 @@
 """Reads and writes of the crawler's tables (DDL in ``crawler.schema``).
 
-One ``AdStore`` per run: it loads what dedupe needs to be incremental (content hashes, MinHash
-signatures, the source records already seen), then buffers the writes and commits them in batches (one transaction each, every ``flush_every``
+One ``AdStore`` per run: it loads what dedupe needs to be incremental (content hashes, near-duplicate
+fingerprints, the source records already seen), then buffers the writes and commits them in batches (one transaction each, every ``flush_every``
 records and at close), so a crash loses at most the current batch and never what was stored before.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-from datasketch import MinHash
 
-from crawler.dedupe import Deduper, signature_from_bytes, signature_to_bytes
+from crawler.dedupe import (
+    SCHEME,
+    Deduper,
+    Fingerprint,
+    signature_from_bytes,
+    signature_of,
+    signature_to_bytes,
+)
 from models.jobad import AdSource, JobAd
 from skillgap.store import connect, transaction
+
+log = logging.getLogger(__name__)
 
 _AD_COLUMNS = [
     "ad_id", "title", "description", "created_at", "updated_at", "valid_through_at", "company_name",
@@ -73,24 +82,45 @@ class AdStore:
         return {(s, k): SeenSource(a, h, m, u) for s, k, a, h, m, u in rows}
 
     def load_deduper(self, deduper: Deduper) -> Deduper:
-        """Fill ``deduper`` with every stored canonical ad."""
+        """Fill ``deduper`` with every stored canonical ad.
+
+        Canonical ads whose stored fingerprint is missing or of another scheme (a store written by
+        an older version) get theirs recomputed from the stored text and written back.
+        """
         rows = self.con.execute(
-            "SELECT a.ad_id, a.content_hash, m.signature, a.department_code FROM core_ads__job_ads a "
-            "JOIN core_ads__minhashes m USING (ad_id) WHERE m.num_perm = ?",
-            [deduper.num_perm],
+            "SELECT a.ad_id, a.content_hash, a.department_code, m.signature, m.shingles, a.title, a.description "
+            "FROM core_ads__job_ads a LEFT JOIN core_ads__minhashes m "
+            "ON m.ad_id = a.ad_id AND m.num_perm = ? AND m.scheme = ? ORDER BY a.ad_id",
+            [deduper.num_perm, SCHEME],
         ).fetchall()
-        for ad_id, content_hash, signature, department_code in rows:
-            deduper.add(
-                ad_id, content_hash, signature_from_bytes(signature, num_perm=deduper.num_perm), department_code
-            )
+        stale = 0
+        for ad_id, content_hash, department_code, signature, hashes, title, description in rows:
+            if signature is None or hashes is None:
+                fingerprint = signature_of(title, description, num_perm=deduper.num_perm)
+                self._minhashes[ad_id] = self._fingerprint_row(ad_id, fingerprint)
+                stale += 1
+            else:
+                fingerprint = signature_from_bytes(signature, hashes, num_perm=deduper.num_perm)
+            deduper.add(ad_id, content_hash, fingerprint, department_code)
         for content_hash, ad_id in self.con.execute(
             "SELECT content_hash, ad_id FROM core_ads__ad_sources WHERE content_hash IS NOT NULL"
         ).fetchall():
             deduper.add_hash(content_hash, ad_id)
+        if stale:
+            log.info("near-duplicate fingerprints recomputed for %d stored ads (scheme %s)", stale, SCHEME)
+            self.flush()
         return deduper
 
+    @staticmethod
+    def _fingerprint_row(ad_id: str, fingerprint: Fingerprint) -> dict:
+        minhash, hashes = signature_to_bytes(fingerprint)
+        return {
+            "ad_id": ad_id, "num_perm": len(fingerprint.minhash.hashvalues), "signature": minhash,
+            "scheme": SCHEME, "shingles": hashes,
+        }  # fmt: skip
+
     # -- writes (buffered; ``flush`` commits them in one transaction) -------------------------
-    def upsert_ad(self, ad: JobAd, *, signature: MinHash, seen_at: datetime) -> None:
+    def upsert_ad(self, ad: JobAd, *, signature: Fingerprint, seen_at: datetime) -> None:
         """A new canonical ad, or new fields for an existing one (first_seen_at is kept)."""
         row = {c: getattr(ad, c) for c in _AD_COLUMNS} | {"first_seen_at": seen_at, "last_seen_at": seen_at}
         self._ads[ad.ad_id] = row
@@ -98,9 +128,7 @@ class AdStore:
             {"ad_id": ad.ad_id, "position": i, "skill_code": s.skill_code, "label": s.label, "requirement": s.requirement}
             for i, s in enumerate(ad.ticked_skills)
         ]
-        self._minhashes[ad.ad_id] = {
-            "ad_id": ad.ad_id, "num_perm": len(signature.hashvalues), "signature": signature_to_bytes(signature)
-        }  # fmt: skip
+        self._minhashes[ad.ad_id] = self._fingerprint_row(ad.ad_id, signature)
         for src in ad.sources:
             self.add_source(ad.ad_id, src, content_hash=ad.content_hash, kind="canonical", similarity=1.0)
         self._maybe_flush()
@@ -153,6 +181,7 @@ class AdStore:
                 skills = [row for rows in self._skills.values() for row in rows]
                 if skills:
                     self._insert("core_ads__ticked_skills", list(skills[0]), skills, "")
+            if self._minhashes:
                 minhashes = list(self._minhashes.values())
                 self._insert("core_ads__minhashes", list(minhashes[0]), minhashes, "", replace=True)
             if self._sources:

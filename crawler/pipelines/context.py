@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from scrapy.exceptions import DropItem
 
-from crawler.dedupe import Deduper
+from crawler.dedupe import THRESHOLD, Deduper
 from crawler.storage import AdStore, SeenSource
 
 DEFAULT_LANGUAGES = ("fr",)
@@ -81,7 +81,7 @@ def context_for(crawler: Any) -> RunContext:
         context = RunContext.open(
             store_path,
             stats=crawler.stats,
-            threshold=settings.getfloat("JOBADS_NEAR_DUPLICATE_THRESHOLD", 0.6),
+            threshold=settings.getfloat("JOBADS_NEAR_DUPLICATE_THRESHOLD", THRESHOLD),
             languages=tuple(settings.getlist("JOBADS_LANGUAGES", list(DEFAULT_LANGUAGES))),
         )
         setattr(crawler, _CONTEXT_ATTR, context)

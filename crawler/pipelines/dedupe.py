@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from datasketch import MinHash
-
-from crawler.dedupe import signature_of
+from crawler.dedupe import Fingerprint, signature_of
 from crawler.pipelines.context import RunContext, context_for
 from crawler.storage import SeenSource
 from models.jobad import JobAd, SeenAgain
@@ -23,7 +21,7 @@ class Outcome:
     target_ad_id: str
     duplicate_kind: str | None = None  # exact | near, for duplicates
     similarity: float = 1.0
-    signature: MinHash | None = None
+    signature: Fingerprint | None = None
 
 
 class DedupePipeline:

@@ -76,3 +76,32 @@ def test_ingest_real_ads_cli_twice(tmp_path):
     second, _ = run_cli("ingest", str(FT_DEV), "--store", str(store))
     assert second["stored"] == 0 and second["duplicates"] == 0
     assert second["unchanged"] == 1830 - first["dropped"]
+
+
+def test_store_written_by_the_former_scheme_gets_fingerprints_recomputed(tmp_path):
+    src = tmp_path / "offers.jsonl.gz"
+    _write_jsonl(src, WRITTEN_OFFERS)
+    store = tmp_path / "s.duckdb"
+    ingest([src], store=store)
+    con = duckdb.connect(str(store))
+    con.execute("UPDATE core_ads__minhashes SET scheme = NULL, shingles = NULL")  # as an older version left it
+    con.close()
+    repost = dict(WRITTEN_OFFERS[2], id="T777777", intitule="TECHNICIEN DE MAINTENANCE INDUSTRIELLE (H/F)")
+    repost["description"] = WRITTEN_OFFERS[2]["description"].replace("notre usine", "notre usine lilloise")
+    _write_jsonl(src, [repost])
+    result = ingest([src], store=store)
+    assert (result["stored"], result["duplicates"]) == (0, 1)
+    con = duckdb.connect(str(store), read_only=True)
+    assert con.execute("SELECT count(*) FROM core_ads__minhashes WHERE shingles IS NULL").fetchone() == (0,)
+    con.close()
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not FT_DEV.exists(), reason="../shared/data/eval absent: real France Travail ads not available")
+def test_eval_dedupe_on_real_ads_is_stable_and_finds_the_injected_reposts():
+    from crawler.evaluate import evaluate_dedupe
+
+    first = evaluate_dedupe(FT_DEV, seed=3)
+    assert first == {**evaluate_dedupe(FT_DEV, seed=3), "ads_per_s": first["ads_per_s"]}  # same input, same verdicts
+    assert first["injected_reposts"] == 549
+    assert first["recall"] >= 0.9 and first["precision"] >= 0.95
