@@ -76,6 +76,7 @@ class Skill(Record):
     alt_labels: tuple[str, ...] = ()
     description: str | None = None
     label_en: str | None = None
+    description_en: str | None = Field(default=None, description="ESCO English description")
     alt_labels_en: tuple[str, ...] = ()
 
 

@@ -21,7 +21,7 @@ class TrainConfig(Record):
 
     seed: int = 42
     dim: int = Field(default=256, ge=8, le=512, description="embedding size (PCA of the teacher's space)")
-    epochs: int = Field(default=2, ge=1, description="cosine schedule length; the best epoch on validation is kept")
+    epochs: int = Field(default=3, ge=1, description="cosine schedule length; the best epoch on validation is kept")
     vocab_size: int = Field(default=32_000, ge=100)
     batch_size: int = Field(default=256, ge=2)
     learning_rate: float = Field(default=0.01, gt=0, description="peak of the cosine schedule (lazy Adam)")

@@ -18,9 +18,12 @@ ModelOption = Annotated[
     Optional[str], typer.Option("--model", help="default | use | minilm | spacy-md | dossier sentence-transformers")
 ]
 StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Fichier DuckDB (défaut : réglages).")]
+RerankOption = Annotated[Optional[str], typer.Option(
+    "--rerank", help="Re-classe les meilleurs candidats avec un 2e encodeur : use | dossier sentence-transformers "
+                     "| none (défaut : [rerank] model de nlp/config.toml).")]
 
 
-def _setup(store: Path | None, model: str | None):
+def _setup(store: Path | None, model: str | None, rerank: str | None = None):
     from nlp.config import load_config
     from nlp.referential import load_referential
     from skillgap.settings import get_settings
@@ -33,7 +36,7 @@ def _setup(store: Path | None, model: str | None):
         ref = load_referential(con)
     finally:
         con.close()
-    return ref, load_config(model=model), settings.resolved_cache_dir()
+    return ref, load_config(model=model, rerank=rerank), settings.resolved_cache_dir()
 
 
 def _existing(path: Path) -> Path:
@@ -49,46 +52,58 @@ def _report(result: dict) -> None:
 
 
 def eval_skills_cmd(ads: Annotated[Path, typer.Option("--ads")], model: ModelOption = None,
-                    store: StoreOption = None) -> None:
+                    store: StoreOption = None, rerank: RerankOption = None) -> None:
     """Rang des codes ROME (OGR) par annonce vs compétences cochées : recall@5/10/20, MRR."""
     from nlp.engine import NlpEngine
     from nlp.evaluate import evaluate_skills
 
-    ref, config, cache = _setup(store, model)
+    ref, config, cache = _setup(store, model, rerank)
     _report(evaluate_skills(NlpEngine.create(ref, config, cache_dir=cache), _existing(ads)))
 
 
 def eval_occupations_cmd(ads: Annotated[Path, typer.Option("--ads")], model: ModelOption = None,
-                         store: StoreOption = None) -> None:
+                         store: StoreOption = None, rerank: RerankOption = None) -> None:
     """Code ROME prédit depuis l'intitulé vs romeCode (comparés au niveau v3) : acc@1, acc@3."""
     from nlp.engine import NlpEngine
     from nlp.evaluate import evaluate_occupations
 
-    ref, config, cache = _setup(store, model)
+    ref, config, cache = _setup(store, model, rerank)
     _report(evaluate_occupations(NlpEngine.create(ref, config, cache_dir=cache), _existing(ads)))
 
 
 def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], model: ModelOption = None,
-                  store: StoreOption = None) -> None:
+                  store: StoreOption = None, rerank: RerankOption = None,
+                  rerank_top: Annotated[Optional[int], typer.Option(
+                      "--rerank-top", help="Candidats re-classés (défaut : [rerank] esco_top_n).")] = None,
+                  rerank_weight: Annotated[Optional[float], typer.Option(
+                      "--rerank-weight", help="Poids du re-classeur (défaut : [rerank] esco_weight).")] = None,
+                  ) -> None:
     """Liaison phrase → compétences ESCO (TECH/HOUSE/TECHWOLF) : RP@5, RP@10, MRR."""
     from nlp.embed import CachedEncoder, get_encoder
     from nlp.esco_eval import evaluate_esco_linking
+    from nlp.rerank import RerankConfig
 
-    ref, config, cache = _setup(store, model)
+    ref, config, cache = _setup(store, model, rerank)
     encoder = CachedEncoder(get_encoder(model or config.model.english_name), cache)
-    _report(evaluate_esco_linking(ref, encoder, _existing(annotations), cache_dir=cache))
+    settings = config.rerank
+    reranker = None
+    if settings.model and settings.model != (model or config.model.english_name):  # the same model: no re-ranking
+        reranker = CachedEncoder(get_encoder(settings.model), cache)
+    _report(evaluate_esco_linking(ref, encoder, _existing(annotations), cache_dir=cache, reranker=reranker,
+                                  rerank=RerankConfig(top_n=rerank_top or settings.esco_top_n,
+                                                      weight=settings.esco_weight if rerank_weight is None else rerank_weight)))
 
 
 def bench_nlp_cmd(ads: Annotated[Path, typer.Option("--ads")], model: ModelOption = None,
-                  store: StoreOption = None) -> None:
+                  store: StoreOption = None, rerank: RerankOption = None) -> None:
     """Débit de bout en bout (extraction + liaison + métier), cache de phrases vide."""
     from nlp.bench import bench_nlp
 
-    ref, config, cache = _setup(store, model)
+    ref, config, cache = _setup(store, model, rerank)
     _report(bench_nlp(ref, config, _existing(ads), index_cache_dir=cache))
 
 
-def process_cmd(store: StoreOption = None, model: ModelOption = None,
+def process_cmd(store: StoreOption = None, model: ModelOption = None, rerank: RerankOption = None,
                 reprocess: Annotated[bool, typer.Option("--reprocess", help="Retraiter toutes les annonces.")] = False,
                 batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 256,
                 limit: Annotated[Optional[int], typer.Option("--limit", min=1)] = None) -> None:
@@ -100,7 +115,7 @@ def process_cmd(store: StoreOption = None, model: ModelOption = None,
     from skillgap.settings import get_settings
     from skillgap.store import connect
 
-    ref, config, cache = _setup(store, model)
+    ref, config, cache = _setup(store, model, rerank)
     engine = NlpEngine.create(ref, config, cache_dir=cache)
     con = connect(store or get_settings().store)
     try:

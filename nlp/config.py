@@ -15,7 +15,7 @@ CONFIG_PATH = Path(__file__).resolve().parent / "config.toml"
 
 class ModelConfig(Record):
     name: str = "default"
-    english_name: str = Field(default="use", description="model for English sentences (eval esco-linking)")
+    english_name: str = Field(default="default", description="model for English sentences (eval esco-linking)")
 
 
 class ExtractionConfig(Record):
@@ -43,6 +43,16 @@ class LinkingConfig(Record):
     link_fiche_bonus: float = Field(default=0.05, ge=0)
 
 
+class RerankSection(Record):
+    """Optional second encoder re-scoring the fast model's top candidates (``nlp.rerank``)."""
+
+    model: str = Field(default="", description="'' = off; use | path to a sentence-transformers folder")
+    occupation_top_n: int = Field(default=10, gt=0)
+    occupation_weight: float = Field(default=0.5, ge=0, le=1)
+    esco_top_n: int = Field(default=100, gt=0)
+    esco_weight: float = Field(default=0.7, ge=0, le=1)
+
+
 class NlpConfig(Record):
     """All parameters; ``version`` is recorded with every output row."""
 
@@ -51,14 +61,16 @@ class NlpConfig(Record):
     extraction: ExtractionConfig = ExtractionConfig()
     occupation: OccupationConfig = OccupationConfig()
     linking: LinkingConfig = LinkingConfig()
+    rerank: RerankSection = RerankSection()
 
     def thresholds(self) -> dict[str, float]:
         """The thresholds recorded on output rows."""
         return {"link_threshold": self.linking.threshold}
 
 
-def load_config(path: Path | None = None, *, model: str | None = None) -> NlpConfig:
-    """Read and validate the config; ``model`` overrides ``[model].name``."""
+def load_config(path: Path | None = None, *, model: str | None = None, rerank: str | None = None) -> NlpConfig:
+    """Read and validate the config; ``model`` overrides ``[model].name``, ``rerank`` ``[rerank].model``
+    (``none`` turns re-ranking off)."""
     path = path or CONFIG_PATH
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -66,6 +78,8 @@ def load_config(path: Path | None = None, *, model: str | None = None) -> NlpCon
         raise UserError(f"{path}: cannot read the NLP config: {e}") from e
     if model:
         data.setdefault("model", {})["name"] = model
+    if rerank:
+        data.setdefault("rerank", {})["model"] = "" if rerank == "none" else rerank
     try:
         return NlpConfig.model_validate(data)
     except ValidationError as e:

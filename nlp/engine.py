@@ -22,6 +22,7 @@ from nlp.index import LabelIndex
 from nlp.link import SkillRanker
 from nlp.occupation import FicheScores, OccupationModel, exact_table, query_text, title_phrases
 from nlp.referential import Referential
+from nlp.rerank import KeyRows, RerankConfig, combine
 from nlp.text import fold, strip_markup
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,10 @@ def _esco_texts(ref: Referential) -> tuple[list[str], list[str]]:
 
 
 class NlpEngine:
-    def __init__(self, ref: Referential, config: NlpConfig, encoder: CachedEncoder, cache_dir: Path | None) -> None:
+    def __init__(
+        self, ref: Referential, config: NlpConfig, encoder: CachedEncoder, cache_dir: Path | None,
+        rerank_encoder: CachedEncoder | None = None,
+    ) -> None:
         self.ref = ref
         self.config = config
         self.encoder = encoder
@@ -64,6 +68,15 @@ class NlpEngine:
         self.ranker = SkillRanker(ref, rome_index, config.linking)
         self._esco_build = build
         self._esco: LabelIndex | None = None
+        # title → fiche re-ranked by a second encoder (``[rerank]``), recorded in the occupation's model name
+        self.rerank_encoder = rerank_encoder
+        self.title_rows: KeyRows | None = None
+        self.occupation_model_name = self.model_name
+        if rerank_encoder is not None:
+            self.title_rows = KeyRows(LabelIndex.build(
+                name="titles", texts=phrases, keys=codes, ann_min_rows=1 << 30, **{**build, "encoder": rerank_encoder},
+            ))  # fmt: skip
+            self.occupation_model_name = f"{self.model_name}+rerank:{rerank_encoder.name}"
         self.matcher = LabelMatcher(
             [*ref.rome_skills.label, *ref.esco_skills.label], max_tokens=config.extraction.exact_max_tokens
         )
@@ -76,7 +89,10 @@ class NlpEngine:
 
         faiss.omp_set_num_threads(1)
         encoder = CachedEncoder(get_encoder(config.model.name), cache_dir)
-        return cls(ref, config, encoder, cache_dir)
+        rerank = None
+        if config.rerank.model and config.rerank.model != config.model.name:  # the same model: nothing to re-rank
+            rerank = CachedEncoder(get_encoder(config.rerank.model), cache_dir)
+        return cls(ref, config, encoder, cache_dir, rerank_encoder=rerank)
 
     def esco_index(self) -> LabelIndex:
         if self._esco is None:
@@ -86,7 +102,20 @@ class NlpEngine:
 
     def predict_occupations(self, titles: Sequence[str]) -> list[FicheScores]:
         queries = [query_text(t) for t in titles]
-        return self.occupations.rank(queries, self.encoder.encode(queries), top_k=self.config.occupation.top_k)
+        top_k = self.config.occupation.top_k
+        if self.title_rows is None or self.rerank_encoder is None:
+            return self.occupations.rank(queries, self.encoder.encode(queries), top_k=top_k)
+        settings = self.config.rerank
+        first = self.occupations.rank(queries, self.encoder.encode(queries), top_k=max(top_k, settings.occupation_top_n))
+        second = self.rerank_encoder.encode(queries)
+        config = RerankConfig(top_n=settings.occupation_top_n, weight=settings.occupation_weight)
+        out = []
+        for fiche, vector in zip(first, second, strict=True):
+            sims = self.title_rows.best_per_key(vector[None, :], fiche.rome_codes)[0]
+            final = list(combine(dict(zip(fiche.rome_codes, fiche.scores, strict=True)),
+                                 dict(zip(fiche.rome_codes, sims.tolist(), strict=True)), config).items())[:top_k]
+            out.append(FicheScores(tuple(c for c, _ in final), tuple(round(v, 4) for _, v in final)))
+        return out
 
     def candidates(self, description: str) -> list[Candidate]:
         return extract_candidates(
@@ -150,7 +179,7 @@ class NlpEngine:
             score=fiche.scores[0],
             top_rome_codes=fiche.rome_codes,
             top_scores=fiche.scores,
-            model_name=self.model_name,
+            model_name=self.occupation_model_name,
             referential_version=self.ref.version_key,
         )
 

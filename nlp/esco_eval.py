@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from pathlib import Path
+
+import numpy as np
 
 
 from nlp.embed import Encoder
 from nlp.index import LabelIndex
 from nlp.referential import Referential
+from nlp.rerank import KeyRows, RerankConfig, combine
 from skillgap.errors import InputFileError
 
 NOT_SCORED = {"LABEL NOT PRESENT", "UNDERSPECIFIED"}
@@ -71,11 +75,14 @@ def esco_en_index(ref: Referential, encoder: Encoder, cache_dir: Path | None) ->
 
 def evaluate_esco_linking(
     ref: Referential, encoder: Encoder, path: Path, *, cache_dir: Path | None, phrase_penalty: float = 0.05,
-    search_k: int = 200,
+    search_k: int = 200, reranker: Encoder | None = None, rerank: RerankConfig | None = None,
 ) -> dict:
+    """RP@5 / RP@10 / MRR of ``encoder`` (then ``reranker`` over its top candidates, when given)."""
     gold = read_annotations(path)
     index = esco_en_index(ref, encoder, cache_dir)
-    rp5 = rp10 = mrr = 0.0
+    second = KeyRows(esco_en_index(ref, reranker, cache_dir)) if reranker is not None else None
+    rerank = rerank or RerankConfig()
+    rp5 = rp10 = mrr = rerank_seconds = 0.0
     for sentence, labels in gold.items():
         queries = [sentence, *sub_phrases(sentence)]
         per_query = index.best_per_key(encoder.encode(queries), search_k)
@@ -84,9 +91,21 @@ def evaluate_esco_linking(
             for key, score in scores.items():
                 if score - phrase_penalty > best.get(key, -2.0):
                     best[key] = score - phrase_penalty
+        if second is not None:
+            started = time.perf_counter()
+            keys = [k for k, _ in sorted(best.items(), key=lambda kv: -kv[1])[: rerank.top_n]]
+            sims = second.best_per_key(reranker.encode(queries), keys)
+            rescored = np.maximum(sims[0], sims[1:].max(axis=0, initial=-2.0) - phrase_penalty)
+            best = combine(best, dict(zip(keys, rescored.tolist(), strict=True)), rerank)
+            rerank_seconds += time.perf_counter() - started
         ranked = [k for k, _ in sorted(best.items(), key=lambda kv: -kv[1])]
         rp5 += len(labels & set(ranked[:5])) / min(5, len(labels))
         rp10 += len(labels & set(ranked[:10])) / min(10, len(labels))
         mrr += next((1 / r for r, k in enumerate(ranked, start=1) if k in labels), 0.0)
     n = max(len(gold), 1)
-    return {"n": len(gold), "rp@5": round(100 * rp5 / n, 2), "rp@10": round(100 * rp10 / n, 2), "mrr": round(mrr / n, 4)}
+    result = {"n": len(gold), "rp@5": round(100 * rp5 / n, 2), "rp@10": round(100 * rp10 / n, 2),
+              "mrr": round(mrr / n, 4), "model": encoder.name}
+    if reranker is not None:
+        result |= {"reranker": reranker.name, "rerank_top_n": rerank.top_n, "rerank_weight": rerank.weight,
+                   "rerank_ms_per_sentence": round(1000 * rerank_seconds / n, 2)}
+    return result

@@ -100,11 +100,14 @@ def load(files: SourceFiles, *, report: LoadReport) -> Iterator[Record]:
         report.count(path.name)
 
 
-def _english_labels(path: Path | None) -> dict[str, tuple[str, tuple[str, ...]]]:
+def _english_labels(path: Path | None) -> dict[str, tuple[str, tuple[str, ...], str | None]]:
+    """conceptUri → (preferred label, alternative labels, description) of an English file."""
     if path is None:
         return {}
     return {
-        row["conceptUri"]: (row["preferredLabel"], split_multiline(row.get("altLabels")))
+        row["conceptUri"]: (
+            row["preferredLabel"], split_multiline(row.get("altLabels")), (row.get("description") or "").strip() or None
+        )
         for _, row in read_csv(path, required=("conceptUri", "preferredLabel"))
     }
 
@@ -149,6 +152,7 @@ def _merged_skills(path: Path, report: LoadReport) -> Iterator[Skill]:
             alt_labels=split_multiline(row["altLabels_fr"], sep="|"),
             alt_labels_en=split_multiline(row["altLabels_en"], sep="|"),
             description=row["description_fr"] or None,
+            description_en=(row.get("description_en") or "").strip() or None,
         )
         report.count(path.name)
     return seen
@@ -160,13 +164,14 @@ def _official_skills(files: SourceFiles, report: LoadReport) -> Iterator[Skill]:
     seen: set[str] = set()
     for line, row in read_csv(path, required=("conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels")):
         uri = require_new(row["conceptUri"], seen, path, line, "conceptUri")
-        label_en, alt_en = english.get(uri, ("", ()))
+        label_en, alt_en, description_en = english.get(uri, ("", (), None))
         yield _skill(
             uri, row["preferredLabel"].strip(), label_en, row["skillType"], path=path, line=line, report=report,
             category_label=row["reuseLevel"] or None,
             alt_labels=split_multiline(row["altLabels"]),
             alt_labels_en=alt_en,
             description=row.get("description") or None,
+            description_en=description_en,
         )
         report.count(path.name)
     return seen

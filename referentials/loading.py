@@ -71,8 +71,16 @@ def _row(record: Record) -> dict:
     return row
 
 
+#: bumped when a loader starts storing more of the same files: the same files then make a new version
+#: (re-running ``referentials load`` fills the new fields) instead of being skipped as unchanged
+LOADER_FORMAT = {Source.ESCO: 2}  # 2: ESCO English descriptions
+
+
 def version_id_of(files: SourceFiles, hashes: dict[str, str]) -> str:
-    digest = hashlib.sha256(json.dumps(sorted(hashes.items())).encode()).hexdigest()[:12]
+    keyed = sorted(hashes.items())
+    if LOADER_FORMAT.get(files.source, 1) > 1:
+        keyed.append(("loader-format", str(LOADER_FORMAT[files.source])))
+    digest = hashlib.sha256(json.dumps(keyed).encode()).hexdigest()[:12]
     return f"{files.source.value}:{digest}"
 
 

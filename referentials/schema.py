@@ -18,7 +18,10 @@ DDL: list[str] = [
         version_id VARCHAR NOT NULL, source VARCHAR NOT NULL, skill_code VARCHAR NOT NULL,
         label VARCHAR NOT NULL, kind VARCHAR NOT NULL, nature VARCHAR,
         macro_competence_code VARCHAR, macro_competence_label VARCHAR, category_label VARCHAR,
-        alt_labels VARCHAR[], description VARCHAR, label_en VARCHAR, alt_labels_en VARCHAR[])""",
+        alt_labels VARCHAR[], description VARCHAR, label_en VARCHAR, alt_labels_en VARCHAR[],
+        description_en VARCHAR)""",
+    # added with the ESCO English descriptions (older stores: the column is added, empty until a reload)
+    "ALTER TABLE core_ref__skills ADD COLUMN IF NOT EXISTS description_en VARCHAR",
     """CREATE TABLE IF NOT EXISTS core_rome__occupation_skills (
         version_id VARCHAR NOT NULL, rome_code VARCHAR NOT NULL, skill_code VARCHAR NOT NULL,
         is_core BOOLEAN NOT NULL, is_emerging BOOLEAN NOT NULL)""",

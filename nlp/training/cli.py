@@ -19,7 +19,7 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "resources" / "skillgap-s
 def train_cli(
     out: Annotated[Path, typer.Option("--out", help="Dossier du modèle produit (sentence-transformers).")] = DEFAULT_OUT,
     dim: Annotated[int, typer.Option("--dim", help="Dimension des vecteurs.")] = 256,
-    epochs: Annotated[int, typer.Option("--epochs", help="Époques (la meilleure en validation est gardée).")] = 2,
+    epochs: Annotated[int, typer.Option("--epochs", help="Époques (la meilleure en validation est gardée).")] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Graine : même graine + mêmes données = même modèle.")] = 42,
     vocab_size: Annotated[int, typer.Option("--vocab-size", help="Taille du vocabulaire WordPiece.")] = 32_000,
     max_phrases: Annotated[int | None, typer.Option("--max-phrases", help="Plafond de libellés du corpus.")] = None,

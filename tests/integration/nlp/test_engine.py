@@ -1,7 +1,10 @@
 import duckdb
 import pytest
 
-from nlp.engine import AdText
+from conftest import HashEncoder
+
+from nlp.embed import CachedEncoder
+from nlp.engine import AdText, NlpEngine
 from nlp.process import store_results
 from nlp.schema import DDL
 
@@ -65,3 +68,25 @@ def test_results_are_stored_with_model_and_versions(engine):
     ).fetchone()
     assert n == len(results[0].links) and model == "hash-bow-64" and version == "rome:toy+esco:toy"
     assert con.execute("SELECT count(*) FROM core_nlp__processed_ads").fetchone()[0] == 1
+
+
+class _KnowsDba(HashEncoder):
+    """A 'stronger' encoder for the test: it knows that a DBA administers databases."""
+
+    name = "knows-dba"
+
+    def encode(self, texts):
+        return super().encode([t.replace("dba", "administrateur bases donnees") for t in texts])
+
+
+def test_second_encoder_reranks_the_title_candidates(engine, toy_ref, tmp_path):
+    title = "DBA confirmé (H/F)"
+    [plain] = engine.predict_occupations([title])
+    assert plain.rome_codes[0] == "M1801"  # a hashed word of « dba confirme » collides with a M1801 label
+    config = engine.config.model_copy(update={"rerank": engine.config.rerank.model_copy(update={"occupation_weight": 0.8})})
+    reranked = NlpEngine(toy_ref, config, CachedEncoder(HashEncoder(), tmp_path), tmp_path,
+                         rerank_encoder=CachedEncoder(_KnowsDba(), tmp_path))
+    [better] = reranked.predict_occupations([title])
+    assert better.rome_codes[0] == "M1894"
+    [ad] = reranked.process([AdText("ad-9", title, "Langage SQL")])
+    assert ad.occupation.model_name == "hash-bow-64+rerank:knows-dba"  # provenance names both encoders

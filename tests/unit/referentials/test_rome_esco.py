@@ -81,6 +81,8 @@ def test_esco_real_counts_and_labels():
     assert sum(r.is_essential for r in records if isinstance(r, EscoOccupationSkill)) == 64946
     skill = next(r for r in records if isinstance(r, Skill) and r.label == "gérer le personnel musical")
     assert skill.label_en == "manage musical staff" and "manage music staff" in skill.alt_labels_en
+    assert skill.description_en.startswith("Assign and manage staff tasks")  # taught to the model (issue 7)
+    assert sum(bool(r.description_en) for r in records if isinstance(r, Skill)) == 13896
 
 
 def test_esco_version_label_from_folder_name():
