@@ -101,7 +101,13 @@ class NlpEngine:
         return self._esco
 
     def predict_occupations(self, titles: Sequence[str]) -> list[FicheScores]:
+        """Top fiches of each title (titles repeat: each distinct cleaned title is ranked once)."""
         queries = [query_text(t) for t in titles]
+        unique = list(dict.fromkeys(queries))
+        ranked = dict(zip(unique, self._rank_titles(unique), strict=True))
+        return [ranked[q] for q in queries]
+
+    def _rank_titles(self, queries: list[str]) -> list[FicheScores]:
         top_k = self.config.occupation.top_k
         if self.title_rows is None or self.rerank_encoder is None:
             return self.occupations.rank(queries, self.encoder.encode(queries), top_k=top_k)
@@ -141,9 +147,15 @@ class NlpEngine:
         fiches = dict(zip((a.ad_id for a in kept), self.predict_occupations([a.title for a in kept]), strict=True))
         cands = {ad.ad_id: self._safe_candidates(ad) for ad in kept}
         flat = [c for found in cands.values() if found for c in found]
-        vectors = self.encode_candidates(flat)
-        esco = self.esco_index().best_per_key(vectors, self.config.linking.search_k)
-        _, rome_hits = self.ranker.index.search(vectors, self.config.linking.search_k)
+        # ads repeat phrases: each distinct folded phrase is encoded and searched once per batch
+        texts = [fold(c.text) for c in flat]
+        position = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+        of_mention = np.fromiter((position[t] for t in texts), dtype=np.int64, count=len(texts))
+        unique_vectors = self.encoder.encode(list(position))
+        unique_esco = self.esco_index().best_per_key(unique_vectors, self.config.linking.search_k)
+        _, unique_hits = self.ranker.index.search(unique_vectors, self.config.linking.search_k)
+        vectors, rome_hits = unique_vectors[of_mention], unique_hits[of_mention]
+        esco = [unique_esco[i] for i in of_mention.tolist()]
         out, offset = [], 0
         for ad in ads:
             reason = self.skip_reason(ad)

@@ -97,7 +97,8 @@ It is skillgap's default encoder (`--model default`); `--model use` selects the 
 {versions}
 
 Corpus: {info.get('n_corpus_phrases', 0):,} distinct phrases (labels of the referentials, augmented spans
-and ad-style prefixes, synthetic ad titles and skill sentences). Pairs: {info.get('n_train_pairs', 0):,} for training,
+and ad-style prefixes, synthetic ad titles and skill sentences, the first sentence of each ESCO skill's
+English description). Pairs: {info.get('n_train_pairs', 0):,} for training,
 {info.get('n_validation_pairs', 0):,} held out (whole concepts) for validation:
 {kinds}
 
@@ -117,7 +118,10 @@ Configuration:
 ## Limits
 Mean of token vectors: no word order, no composition (« prendre les constantes » vs « mesurer la tension
 artérielle » is beyond it). Vocabulary comes from referential labels only; words absent from them are
-split into sub-words.
+split into sub-words. skillgap therefore re-ranks this model's top candidates with USE where one encoding
+per item is cheap: ad titles → ROME fiche (top 10) and English sentences → ESCO skills (top 100)
+(`[rerank]` in `nlp/config.toml`, `nlp/rerank.py`); rows marked « + USE re-ranking » in the table
+above are measured that way (the skillgap default), the others with this model alone (`--rerank none`).
 """
 
 
