@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import FT_DEV, written_offer
+from api_support import FT_DEV, written_offer
 from fastapi.testclient import TestClient
 
 ERROR_KEYS = {"status", "code", "message", "details"}
@@ -194,7 +194,7 @@ def test_signals_and_watch_answer_with_the_shape(client: TestClient) -> None:
 def test_reads_can_be_closed(api_store, api_key: str) -> None:
     from api.main import create_app
     from api.settings import ApiSettings
-    from conftest import HashEncoder
+    from api_support import HashEncoder
 
     closed = create_app(ApiSettings(store=api_store, api_read_open=False), encoder_factory=HashEncoder)
     with TestClient(closed) as c:

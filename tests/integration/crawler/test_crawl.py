@@ -1,6 +1,6 @@
 import duckdb
 import pytest
-from conftest import FT_DEV, no_contact_data, run_cli
+from crawler_support import FT_DEV, no_contact_data, run_cli
 
 from crawler.localsite import LocalSite, load_offers, postings_from_offers, written_postings
 

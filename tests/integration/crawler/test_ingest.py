@@ -3,7 +3,7 @@ import json
 
 import duckdb
 import pytest
-from conftest import FT_DEV, WRITTEN_OFFERS, no_contact_data, run_cli
+from crawler_support import FT_DEV, WRITTEN_OFFERS, no_contact_data, run_cli
 
 from crawler.ingest import ingest
 

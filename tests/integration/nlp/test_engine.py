@@ -1,7 +1,7 @@
 import duckdb
 import pytest
 
-from conftest import HashEncoder
+from nlp_support import HashEncoder
 
 from nlp.embed import CachedEncoder
 from nlp.engine import AdText, NlpEngine
