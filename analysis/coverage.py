@@ -32,7 +32,7 @@ from analysis.config import Thresholds, get_config
 from models.analysis import Coverage, CoverageStatus
 from nlp.embed import Encoder
 from referentials import queries
-from skillgap.errors import UserError
+from skillgap.errors import NotFoundError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def thresholds_for(model_name: str) -> Thresholds:
 def candidate_certifications(con: duckdb.DuckDBPyConnection, rome_code: str, *, all_active: bool = False) -> list[str]:
     """RNCP codes whose blocks may cover the skills of ``rome_code`` (linked ones, or all active)."""
     if queries.occupation(con, rome_code) is None:
-        raise UserError(f"code ROME inconnu : {rome_code}")
+        raise NotFoundError(f"code ROME inconnu : {rome_code}")
     if all_active:
         rows = con.execute(
             f"SELECT rncp_code FROM core_rncp__certifications WHERE version_id = {queries.current('rncp')} "

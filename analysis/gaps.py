@@ -26,7 +26,7 @@ from analysis.watch import wilson_interval
 from models.analysis import Coverage, EvidenceAd, GapReport, SkillDemand
 from nlp.embed import Encoder
 from referentials import queries
-from skillgap.errors import UserError
+from skillgap.errors import NotFoundError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def compute_gaps(ctx: GapContext, *, rome_code: str, region_code: str | None = N
     con, cfg = ctx.con, get_config().gaps
     fiche = queries.occupation(con, rome_code)
     if fiche is None:
-        raise UserError(f"code ROME inconnu : {rome_code}")
+        raise NotFoundError(f"code ROME inconnu : {rome_code}")
     if date_from and date_to and date_from > date_to:
         raise UserError(f"période vide : du {date_from} au {date_to}")
     candidates = candidate_certifications(con, rome_code, all_active=all_active)

@@ -16,7 +16,7 @@ import typer
 
 from skillgap.cliutil import Fmt, check_region as _check_region, json_default as _default, parse_date as _date
 from skillgap.cliutil import store_or_default as _store
-from skillgap.errors import UserError
+from skillgap.errors import NotFoundError, UserError
 
 
 class Kind(str, Enum):
@@ -93,7 +93,7 @@ def _check_codes(con, *, rome_code: str | None, region_code: str | None) -> None
     if rome_code is not None:
         known = con.execute("SELECT count(*) FROM core_ads__job_ads WHERE rome_code = ?", [rome_code]).fetchone()[0]
         if not known and ("rome" not in queries.current_versions(con) or queries.occupation(con, rome_code) is None):
-            raise UserError(f"code ROME inconnu : {rome_code} (ni dans le ROME chargé ni dans les offres)")
+            raise NotFoundError(f"code ROME inconnu : {rome_code} (ni dans le ROME chargé ni dans les offres)")
     _check_region(region_code)
 
 

@@ -34,7 +34,7 @@ from analysis.demand import demand_series, exposure_series, item_series
 from analysis.signals import SignalSettings, signals_from_tests, assess_series
 from models.signals import WatchItem, WatchReport
 from referentials import queries
-from skillgap.errors import UserError
+from skillgap.errors import NotFoundError, UserError
 
 Matcher = Callable[[list[str], pd.DataFrame], pd.DataFrame]
 _STOP = set("les des une pour avec dans sur par aux ses son leur leurs et ou en du de la le un au est qui que "
@@ -164,7 +164,7 @@ def watch(con: duckdb.DuckDBPyConnection, rncp_code: str, *, period: Literal["we
     queries.require_loaded(con, "rome", "rncp")
     cert = queries.certification(con, rncp_code)
     if cert is None:
-        raise UserError(f"certification {rncp_code} inconnue du RNCP chargé (vérifiez le code, ex. RNCP37674)")
+        raise NotFoundError(f"certification {rncp_code} inconnue du RNCP chargé (vérifiez le code, ex. RNCP37674)")
     blocks = queries.blocks_of_certification(con, rncp_code)
     if blocks.empty:
         raise UserError(f"{rncp_code} : aucun bloc de compétences connu pour cette certification")

@@ -7,14 +7,13 @@
 ``code`` is a stable machine word (``not_found``, ``invalid_input``, ``insufficient_data``,
 ``unauthorized``, ``not_computed``, ``not_implemented``, ``internal_error``…), ``message`` is French
 text for a person, ``details`` lists the offending inputs of a 422 (``location``, ``message``).
-A ``UserError`` raised by the analysis becomes a 404 when it names an unknown code and a 422
+A ``UserError`` raised by the analysis becomes a 404 when it is a ``NotFoundError`` (an unknown code) and a 422
 otherwise (``user_error_status``); anything unexpected becomes a logged 500 with the same shape.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,15 +21,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from skillgap.errors import UserError
+from skillgap.errors import NotFoundError, UserError
 
 log = logging.getLogger(__name__)
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                406: "not_acceptable", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
                422: "invalid_input", 501: "not_implemented", 503: "not_computed"}
-#: messages of ``UserError`` that name an unknown thing (→ 404); every other UserError is a 422
-_NOT_FOUND = re.compile(r"\binconnue?s?\b|\bunknown\b|introuvable", re.IGNORECASE)
 
 
 class ErrorDetail(BaseModel):
@@ -70,14 +67,15 @@ def error_response(status: int, code: str, message: str, details: list[ErrorDeta
 
 
 def user_error_status(error: UserError) -> tuple[int, str]:
-    """(HTTP status, code) of a UserError: 404 for an unknown code, else 422.
+    """(HTTP status, code) of a UserError: 404 for something named that does not exist
+    (``NotFoundError``: unknown ROME code, certification, module, region), else 422.
 
-    >>> user_error_status(UserError("code ROME inconnu : X9999"))
+    >>> user_error_status(NotFoundError("code ROME inconnu : X9999"))
     (404, 'not_found')
     >>> user_error_status(UserError("aucune offre pour M1805 sur la période demandée"))
     (422, 'insufficient_data')
     """
-    return (404, "not_found") if _NOT_FOUND.search(str(error)) else (422, "insufficient_data")
+    return (404, "not_found") if isinstance(error, NotFoundError) else (422, "insufficient_data")
 
 
 def _location(loc: tuple) -> str:

@@ -21,7 +21,7 @@ from analysis.modules import load_module
 from models.analysis import CandidateModule
 from referentials import queries
 from referentials.geo import region_label
-from skillgap.errors import UserError
+from skillgap.errors import NotFoundError, UserError
 
 TO_COMPLETE = "À COMPLÉTER"
 BUYER_FIELDS = (
@@ -131,7 +131,7 @@ def render_draft(con: duckdb.DuckDBPyConnection, module_id: str, fmt: str = "md"
     """(content, media type) of the draft of a stored module; ``fmt`` is ``md`` or ``docx``."""
     module = load_module(con, module_id)
     if module is None:
-        raise UserError(f"module inconnu : {module_id} (lancez `skillgap modules --rome CODE` pour calculer les modules)")
+        raise NotFoundError(f"module inconnu : {module_id} (lancez `skillgap modules --rome CODE` pour calculer les modules)")
     draft = build_draft(con, module)
     if fmt == "md":
         return to_markdown(draft).encode("utf-8"), "text/markdown; charset=utf-8"

@@ -7,7 +7,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from skillgap.errors import UserError
+from skillgap.errors import NotFoundError, UserError
 
 
 class Fmt(str, Enum):
@@ -36,7 +36,7 @@ def check_region(region_code: str | None) -> None:
     from referentials.geo import REGIONS
 
     if region_code is not None and region_code not in REGIONS:
-        raise UserError(f"code région inconnu : {region_code} (code INSEE à 2 chiffres, ex. 84)")
+        raise NotFoundError(f"code région inconnu : {region_code} (code INSEE à 2 chiffres, ex. 84)")
 
 
 def json_default(o: Any) -> Any:

@@ -7,6 +7,10 @@ class UserError(Exception):
     """A problem with the user's input: the message names what and where."""
 
 
+class NotFoundError(UserError):
+    """A code, id or name the user gave does not exist in the store (the API answers 404)."""
+
+
 class InputFileError(UserError):
     """Bad input file: names the file, the line or element, and the field."""
 
