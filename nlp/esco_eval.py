@@ -5,7 +5,9 @@ Gold = the ESCO preferred labels of a sentence other than ``LABEL NOT PRESENT`` 
 Each skill is indexed by its English preferred and alternative labels; the sentence and its
 sub-phrases (pieces between commas / « and » / « or », and windows of 2, 3 and 4 words; sizes
 chosen on the TECH / HOUSE validation sets) are the queries; a skill's
-score is ``max(sentence cosine, best sub-phrase cosine − phrase_penalty)``.
+score is ``max(sentence cosine, best sub-phrase cosine − phrase_penalty)``. With a re-ranker
+(``[rerank]``, ``--rerank``), the best ``top_n`` skills are scored the same way by the second
+encoder and ranked by the weighted mean of both scores (``nlp.rerank``).
 RP@K = |top-K ∩ gold| / min(K, |gold|); MRR = mean of 1 / rank of the first gold label.
 """
 
