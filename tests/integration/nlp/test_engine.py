@@ -90,3 +90,23 @@ def test_second_encoder_reranks_the_title_candidates(engine, toy_ref, tmp_path):
     assert better.rome_codes[0] == "M1894"
     [ad] = reranked.process([AdText("ad-9", title, "Langage SQL")])
     assert ad.occupation.model_name == "hash-bow-64+rerank:knows-dba"  # provenance names both encoders
+
+
+class _KnowsSql(HashEncoder):
+    name = "knows-sql"
+
+    def encode(self, texts):
+        return super().encode([t.replace("relational databases", "SQL") for t in texts])
+
+
+def test_esco_linking_reranker_moves_the_gold_skill_up(toy_ref, tmp_path):
+    from nlp.esco_eval import evaluate_esco_linking
+    from nlp.rerank import RerankConfig
+
+    path = tmp_path / "annotations.csv"
+    path.write_text("sentence,label\nYou will weld and query relational databases,SQL\n", encoding="utf-8")
+    plain = evaluate_esco_linking(toy_ref, HashEncoder(), path, cache_dir=None)
+    reranked = evaluate_esco_linking(toy_ref, HashEncoder(), path, cache_dir=None, reranker=_KnowsSql(),
+                                     rerank=RerankConfig(top_n=10, weight=0.7))
+    assert plain["mrr"] == 0.5  # « weld » makes « weld metals » the first skill
+    assert reranked["mrr"] == 1.0 and reranked["reranker"] == "knows-sql"
