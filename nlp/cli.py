@@ -20,7 +20,7 @@ ModelOption = Annotated[
 StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Fichier DuckDB (défaut : réglages).")]
 RerankOption = Annotated[Optional[str], typer.Option(
     "--rerank", help="Re-classe les meilleurs candidats avec un 2e encodeur : use | dossier sentence-transformers "
-                     "| none (défaut : [rerank] model de nlp/config.toml).")]
+                     "| none (défaut : rerank.model de nlp/config.toml).")]
 
 
 def _setup(store: Path | None, model: str | None, rerank: str | None = None):
@@ -74,9 +74,9 @@ def eval_occupations_cmd(ads: Annotated[Path, typer.Option("--ads")], model: Mod
 def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], model: ModelOption = None,
                   store: StoreOption = None, rerank: RerankOption = None,
                   rerank_top: Annotated[Optional[int], typer.Option(
-                      "--rerank-top", help="Candidats re-classés (défaut : [rerank] esco_top_n).")] = None,
+                      "--rerank-top", help="Candidats re-classés (défaut : rerank.esco_top_n de nlp/config.toml).")] = None,
                   rerank_weight: Annotated[Optional[float], typer.Option(
-                      "--rerank-weight", help="Poids du re-classeur (défaut : [rerank] esco_weight).")] = None,
+                      "--rerank-weight", help="Poids du re-classeur (défaut : rerank.esco_weight de nlp/config.toml).")] = None,
                   ) -> None:
     """Liaison phrase → compétences ESCO (TECH/HOUSE/TECHWOLF) : RP@5, RP@10, MRR."""
     from nlp.embed import CachedEncoder, get_encoder
