@@ -139,14 +139,23 @@ class LabelMatcher:
             if 0 < len(doc) <= max_tokens and (len(doc) >= 2 or _is_term(label)):
                 patterns.append(doc)
         self._matcher.add("LABEL", patterns)
+        self._seen: dict[str, tuple[tuple[int, str], ...]] = {}  # line text → (offset, text) of its matches
+        self.max_cached_lines = 200_000
 
     def __call__(self, lines: Sequence[Line]) -> list[Candidate]:
+        # ads repeat lines (boilerplate, reposts): each distinct line text is tokenized and matched once
+        todo = [text for text in dict.fromkeys(line.text for line in lines) if text not in self._seen]
+        if len(self._seen) + len(todo) > self.max_cached_lines:
+            self._seen.clear()
+        for text, doc in zip(todo, self._nlp.tokenizer.pipe(todo), strict=True):
+            self._seen[text] = tuple(
+                (span.start_char, span.text) for span in spacy_filter(self._matcher(doc, as_spans=True))
+            )
         out = []
-        for line, doc in zip(lines, self._nlp.tokenizer.pipe(line.text for line in lines), strict=True):
-            spans = self._matcher(doc, as_spans=True)
-            for span in spacy_filter(spans):
-                begin = line.start_char + span.start_char
-                out.append(Candidate(span.text, begin, begin + len(span.text), line.section, "exact"))
+        for line in lines:
+            for start, found in self._seen[line.text]:
+                begin = line.start_char + start
+                out.append(Candidate(found, begin, begin + len(found), line.section, "exact"))
         return out
 
 

@@ -39,6 +39,7 @@ class LabelIndex:
             raise ValueError(f"index has {index.ntotal} rows but {len(keys)} keys")
         self.index = index
         self.keys = np.asarray(keys, dtype=object)
+        self._key_list = list(keys)  # plain list: indexing it in a loop is faster than the object array
 
     @classmethod
     def from_vectors(cls, vectors: np.ndarray, keys: Sequence[str], *, ann_min_rows: int = ANN_MIN_ROWS) -> LabelIndex:
@@ -107,15 +108,16 @@ class LabelIndex:
     def best_per_key(self, queries: np.ndarray, k: int) -> list[dict[str, float]]:
         """For each query: key → best score among its top-``k`` rows."""
         scores, rows = self.search(queries, k)
+        keys = self._key_list
         out: list[dict[str, float]] = []
-        for score_row, index_row in zip(scores, rows, strict=True):
+        for score_row, index_row in zip(scores.tolist(), rows.tolist(), strict=True):  # Python floats / ints
             best: dict[str, float] = {}
             for score, row in zip(score_row, index_row, strict=True):
                 if row < 0:
                     continue
-                key = self.keys[row]
+                key = keys[row]
                 if score > best.get(key, -2.0):
-                    best[key] = float(score)
+                    best[key] = score
             out.append(best)
         return out
 

@@ -125,8 +125,7 @@ class SkillRanker:
         fiche_mask = np.array([int(r) in in_fiche for r in rows.tolist()], dtype=bool)
         ordered = sims + self.config.link_fiche_bonus * fiche_mask
         out = []
-        for sim_row, order_row in zip(sims, ordered, strict=True):
-            order = np.argsort(-order_row, kind="stable")[: self.config.top_k]
+        for sim_row, order in zip(sims, top_k_stable(ordered, self.config.top_k), strict=True):
             out.append(
                 [
                     (self.codes[rows[i]], float(sim_row[i]), bool(fiche_mask[i]))
@@ -135,3 +134,21 @@ class SkillRanker:
                 ]
             )
         return out
+
+
+def top_k_stable(values: np.ndarray, k: int) -> list[np.ndarray]:
+    """Per row, the columns of the ``k`` largest values, ties in column order: the first ``k`` of a
+    stable descending argsort, without sorting whole rows (only the columns at least as good as the
+    row's k-th value are sorted).
+
+    >>> [r.tolist() for r in top_k_stable(np.array([[0.1, 0.9, 0.5, 0.9], [1.0, 0.0, 0.0, 0.0]]), 2)]
+    [[1, 3], [0, 1]]
+    """
+    if values.shape[1] <= k:
+        return list(np.argsort(-values, axis=1, kind="stable"))
+    kth = -np.partition(-values, k - 1, axis=1)[:, k - 1]
+    out = []
+    for row, threshold in zip(values, kth, strict=True):
+        cols = np.flatnonzero(row >= threshold)
+        out.append(cols[np.argsort(-row[cols], kind="stable")][:k])
+    return out

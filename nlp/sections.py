@@ -8,6 +8,8 @@ Lines of non-skill sections, and lines about pay or benefits anywhere, produce n
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 
@@ -94,6 +96,7 @@ def _only_heading_words(rest: str) -> bool:
     return all(word in _HEADING_FILLERS for word in re.findall(r"[a-z']+", rest.replace("'", "' ")))
 
 
+@functools.lru_cache(maxsize=65_536)  # ads repeat lines
 def is_boilerplate(text: str) -> bool:
     """Pay, benefits, application instructions: never skills.
 

@@ -50,3 +50,14 @@ def test_line_candidates(text, expected):
 @pytest.mark.parametrize("text", ["", "<<<>>>", "€€€ " * 10, "x" * 5000, "日本語のテキスト"], ids=["empty", "markup", "symbols", "long-word", "non-french"])
 def test_bad_text_never_crashes(text):
     extract_candidates(text)
+
+
+def test_label_matcher_repeated_lines_keep_their_own_offsets():
+    from nlp.extract import LabelMatcher
+
+    matcher = LabelMatcher(["Langage SQL", "Gestion de projet"])
+    lines = [Line("Maîtrise du langage SQL", 0, 23, "profil"), Line("Maîtrise du langage SQL", 100, 123, "missions")]
+    first = matcher(lines)
+    assert [(c.text, c.start_char, c.end_char, c.section) for c in first] == [
+        ("langage SQL", 12, 23, "profil"), ("langage SQL", 112, 123, "missions")]
+    assert matcher(lines[1:]) == first[1:]  # served from the per-line cache, same candidates

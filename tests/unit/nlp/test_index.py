@@ -45,3 +45,13 @@ def test_ivf_index_finds_the_exact_neighbours_of_clustered_data():
     recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(rows, exact_rows)])
     assert recall >= 0.9
     np.testing.assert_allclose(index.vectors(), vectors, atol=1e-6)
+
+
+def test_top_k_stable_is_the_head_of_a_full_stable_sort():
+    from nlp.link import top_k_stable
+
+    rng = np.random.default_rng(1)
+    values = rng.integers(0, 5, size=(50, 40)).astype(np.float32) / 4  # many ties
+    for k in (1, 3, 40, 60):
+        expected = np.argsort(-values, axis=1, kind="stable")[:, :k]
+        assert [r.tolist() for r in top_k_stable(values, k)] == expected.tolist()
