@@ -123,14 +123,19 @@ class Deduper:
         for ad_id in self._by_hash.get(content_hash, ()):
             if self._same_place(ad_id, department_code):
                 return Match(ad_id, "exact", 1.0)
-        best: Match | None = None
-        for ad_id in sorted(self._lsh.query(signature.minhash)):  # ties go to the smallest id, every run
-            if not self._same_place(ad_id, department_code):
-                continue
-            similarity = signature.jaccard(self._signatures[ad_id])
-            if similarity >= self.threshold and (best is None or similarity > best.similarity):
-                best = Match(ad_id, "near", similarity)
-        return best
+        near = self.near_matches(signature, department_code)
+        return near[0] if near else None
+
+    def near_matches(self, signature: Fingerprint, department_code: str | None = None) -> list[Match]:
+        """Every indexed ad at least ``threshold`` similar and not placed elsewhere, best first
+        (ties go to the smallest id, every run)."""
+        found = []
+        for ad_id in sorted(self._lsh.query(signature.minhash)):
+            if self._same_place(ad_id, department_code):
+                similarity = signature.jaccard(self._signatures[ad_id])
+                if similarity >= self.threshold:
+                    found.append(Match(ad_id, "near", similarity))
+        return sorted(found, key=lambda m: -m.similarity)  # stable: equal similarities keep id order
 
     def add(self, ad_id: str, content_hash: str, signature: Fingerprint, department_code: str | None = None) -> None:
         """Index a canonical ad (replacing what was indexed for it before)."""

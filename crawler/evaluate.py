@@ -25,9 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from datasketch import MinHashLSH
-
-from crawler.dedupe import LSH_THRESHOLD, NUM_PERM, THRESHOLD, Deduper, signature_of
+from crawler.dedupe import THRESHOLD, Deduper, signature_of
 from crawler.ingest import parse_record, read_records
 from crawler.parsers.common import RecordError, now_utc
 from crawler.parsers.text import clean_text, content_hash
@@ -110,20 +108,15 @@ def link_originals(items: list[Item], *, threshold: float) -> _Links:
     """Clusters of original ads the truth cannot separate (see the module docstring)."""
     links = _Links()
     prints = {item.ad.ad_id: signature_of(item.ad.title, item.ad.description) for item in items}
-    by_id = {item.ad.ad_id: item for item in items}
-    lsh = MinHashLSH(threshold=min(LSH_THRESHOLD, threshold), num_perm=NUM_PERM)
+    truth_of = {item.ad.ad_id: item.truth for item in items}
+    index = Deduper(threshold=threshold)
     by_text: dict[str, list[Item]] = {}
     for item in items:
-        lsh.insert(item.ad.ad_id, prints[item.ad.ad_id].minhash)
+        index.add(item.ad.ad_id, item.ad.content_hash or "", prints[item.ad.ad_id], item.ad.department_code)
         by_text.setdefault(item.ad.content_hash or "", []).append(item)
     for item in items:
-        own, place = prints[item.ad.ad_id], item.ad.department_code
-        for other_id in lsh.query(own.minhash):
-            other = by_id[other_id]
-            if other.truth == item.truth or (place and other.ad.department_code and place != other.ad.department_code):
-                continue
-            if own.jaccard(prints[other_id]) >= threshold:
-                links.union(item.truth, other.truth)
+        for match in index.near_matches(prints[item.ad.ad_id], item.ad.department_code):
+            links.union(item.truth, truth_of[match.ad_id])
     for same in by_text.values():
         if any(item.ad.department_code is None for item in same):
             for item in same[1:]:

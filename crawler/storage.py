@@ -87,27 +87,29 @@ class AdStore:
         Canonical ads whose stored fingerprint is missing or of another scheme (a store written by
         an older version) get theirs recomputed from the stored text and written back.
         """
-        rows = self.con.execute(
-            "SELECT a.ad_id, a.content_hash, a.department_code, m.signature, m.shingles, a.title, a.description "
-            "FROM core_ads__job_ads a LEFT JOIN core_ads__minhashes m "
-            "ON m.ad_id = a.ad_id AND m.num_perm = ? AND m.scheme = ? ORDER BY a.ad_id",
-            [deduper.num_perm, SCHEME],
+        current = "m.ad_id = a.ad_id AND m.num_perm = ? AND m.scheme = ?"
+        params = [deduper.num_perm, SCHEME]
+        for ad_id, content_hash, department_code, signature, hashes in self.con.execute(
+            "SELECT a.ad_id, a.content_hash, a.department_code, m.signature, m.shingles FROM core_ads__job_ads a "
+            f"JOIN core_ads__minhashes m ON {current} WHERE m.shingles IS NOT NULL ORDER BY a.ad_id", params,
+        ).fetchall():
+            fingerprint = signature_from_bytes(signature, hashes, num_perm=deduper.num_perm)
+            deduper.add(ad_id, content_hash, fingerprint, department_code)
+        # the text is read only for ads without a current fingerprint
+        stale = self.con.execute(
+            "SELECT a.ad_id, a.content_hash, a.department_code, a.title, a.description FROM core_ads__job_ads a "
+            f"LEFT JOIN core_ads__minhashes m ON {current} WHERE m.shingles IS NULL ORDER BY a.ad_id", params,
         ).fetchall()
-        stale = 0
-        for ad_id, content_hash, department_code, signature, hashes, title, description in rows:
-            if signature is None or hashes is None:
-                fingerprint = signature_of(title, description, num_perm=deduper.num_perm)
-                self._minhashes[ad_id] = self._fingerprint_row(ad_id, fingerprint)
-                stale += 1
-            else:
-                fingerprint = signature_from_bytes(signature, hashes, num_perm=deduper.num_perm)
+        for ad_id, content_hash, department_code, title, description in stale:
+            fingerprint = signature_of(title, description, num_perm=deduper.num_perm)
+            self._minhashes[ad_id] = self._fingerprint_row(ad_id, fingerprint)
             deduper.add(ad_id, content_hash, fingerprint, department_code)
         for content_hash, ad_id in self.con.execute(
             "SELECT content_hash, ad_id FROM core_ads__ad_sources WHERE content_hash IS NOT NULL"
         ).fetchall():
             deduper.add_hash(content_hash, ad_id)
         if stale:
-            log.info("near-duplicate fingerprints recomputed for %d stored ads (scheme %s)", stale, SCHEME)
+            log.info("near-duplicate fingerprints recomputed for %d stored ads (scheme %s)", len(stale), SCHEME)
             self.flush()
         return deduper
 
