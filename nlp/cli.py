@@ -86,9 +86,8 @@ def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], m
     ref, config, cache = _setup(store, model, rerank)
     encoder = CachedEncoder(get_encoder(model or config.model.english_name), cache)
     settings = config.rerank
-    reranker = None
-    if settings.model and settings.model != (model or config.model.english_name):  # the same model: no re-ranking
-        reranker = CachedEncoder(get_encoder(settings.model), cache)
+    rerank_model = settings.model_for(model or config.model.english_name)
+    reranker = CachedEncoder(get_encoder(rerank_model), cache) if rerank_model else None
     _report(evaluate_esco_linking(ref, encoder, _existing(annotations), cache_dir=cache, reranker=reranker,
                                   rerank=RerankConfig(top_n=rerank_top or settings.esco_top_n,
                                                       weight=settings.esco_weight if rerank_weight is None else rerank_weight)))

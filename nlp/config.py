@@ -48,9 +48,13 @@ class RerankSection(Record):
 
     model: str = Field(default="", description="'' = off; use | path to a sentence-transformers folder")
     occupation_top_n: int = Field(default=10, gt=0)
-    occupation_weight: float = Field(default=0.5, ge=0, le=1)
+    occupation_weight: float = Field(default=0.3, ge=0, le=1)
     esco_top_n: int = Field(default=100, gt=0)
     esco_weight: float = Field(default=0.7, ge=0, le=1)
+
+    def model_for(self, main_model: str) -> str | None:
+        """The re-ranker to use behind ``main_model``: None when off or when it is that model itself."""
+        return self.model if self.model and self.model != main_model else None
 
 
 class NlpConfig(Record):

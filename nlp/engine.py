@@ -89,9 +89,8 @@ class NlpEngine:
 
         faiss.omp_set_num_threads(1)
         encoder = CachedEncoder(get_encoder(config.model.name), cache_dir)
-        rerank = None
-        if config.rerank.model and config.rerank.model != config.model.name:  # the same model: nothing to re-rank
-            rerank = CachedEncoder(get_encoder(config.rerank.model), cache_dir)
+        rerank_model = config.rerank.model_for(config.model.name)
+        rerank = CachedEncoder(get_encoder(rerank_model), cache_dir) if rerank_model else None
         return cls(ref, config, encoder, cache_dir, rerank_encoder=rerank)
 
     def esco_index(self) -> LabelIndex:

@@ -3,7 +3,7 @@
 The first stage (the fast static model) scores every label of an index and keeps the best
 ``top_n`` keys; the re-ranker encodes the same queries and scores only the rows of those keys, and
 the final score is a weighted mean of the two stages. The re-ranker never searches the whole
-index, so its cost is the encoding of the queries (``seconds`` in the reports), not of the labels
+index, so its cost is the encoding of the queries (``rerank_ms_per_sentence`` in ``eval esco-linking``), not of the labels
 (they are encoded once per model and referential version and cached like any index).
 """
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.embed import Encoder
 from nlp.index import LabelIndex
 
 
