@@ -6,7 +6,8 @@ Steps (all cheap; the spaCy parser is not needed, only its French tokenizer):
 3. per line: the clause itself, its enumerated items when the line lists several actions
    (« Installer, configurer et gérer le SI ») or several short terms (« Excel, Word et PowerPoint »),
    and the object of « maîtrise de … / connaissance de … / expérience en … » phrases;
-4. exact matches of referential labels (spaCy ``PhraseMatcher`` on lowercase tokens).
+4. exact matches of referential labels (spaCy ``PhraseMatcher`` on lowercase tokens; only lines that
+   contain a label's letters, found by one Aho-Corasick pass, are tokenized).
 Every mention keeps its character offsets in the cleaned description and its section.
 """
 
@@ -124,29 +125,57 @@ def skill_lines(text: str) -> list[Line]:
     return [line for line in split_lines(text) if is_skill_line(line)]
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _squeezed(text: str) -> str:
+    """Lowercase, without any whitespace: a match's tokens, squeezed, are a substring of its line's."""
+    return _SPACES.sub("", text.lower())
+
+
 class LabelMatcher:
-    """Exact, case-insensitive matches of referential labels (spaCy tokenizer + PhraseMatcher)."""
+    """Exact, case-insensitive matches of referential labels (spaCy tokenizer + PhraseMatcher).
+
+    Tokenizing is the cost (≈ 0.1 ms a line) and most lines hold no label: a line is tokenized only
+    when some label's squeezed form (its tokens' lowercase forms, joined) occurs in the squeezed
+    line — a necessary condition of a ``PhraseMatcher`` match, so the matches are the same.
+    """
 
     def __init__(self, labels: Iterable[str], *, max_tokens: int = 5) -> None:
+        import ahocorasick
         import spacy
         from spacy.matcher import PhraseMatcher
 
         self._nlp = spacy.blank("fr")
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._squeezed_labels = ahocorasick.Automaton()
         patterns = []
         for label in dict.fromkeys(x.strip() for x in labels if x and x.strip()):
             doc = self._nlp.make_doc(label)
             if 0 < len(doc) <= max_tokens and (len(doc) >= 2 or _is_term(label)):
                 patterns.append(doc)
+                key = _SPACES.sub("", "".join(token.lower_ for token in doc))
+                self._squeezed_labels.add_word(key, None)
         self._matcher.add("LABEL", patterns)
+        self._squeezed_labels.make_automaton()
         self._seen: dict[str, tuple[tuple[int, str], ...]] = {}  # line text → (offset, text) of its matches
         self.max_cached_lines = 200_000
+
+    def may_match(self, text: str) -> bool:
+        """False only when no label can match in ``text`` (no label's squeezed form occurs in it).
+        « Σ » lowercases by context (σ / ς), so a line holding one is always tokenized."""
+        if len(self._squeezed_labels) == 0:
+            return False
+        return "Σ" in text or next(self._squeezed_labels.iter(_squeezed(text)), None) is not None
 
     def __call__(self, lines: Sequence[Line]) -> list[Candidate]:
         # ads repeat lines (boilerplate, reposts): each distinct line text is tokenized and matched once
         todo = [text for text in dict.fromkeys(line.text for line in lines) if text not in self._seen]
         if len(self._seen) + len(todo) > self.max_cached_lines:
             self._seen.clear()
+        for text in todo:
+            self._seen[text] = ()
+        todo = [text for text in todo if self.may_match(text)]
         for text, doc in zip(todo, self._nlp.tokenizer.pipe(todo), strict=True):
             self._seen[text] = tuple(
                 (span.start_char, span.text) for span in spacy_filter(self._matcher(doc, as_spans=True))

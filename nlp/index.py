@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from nlp.embed import Encoder
 
+PARALLEL_MIN_QUERIES = 64  # batched searches of at least this many queries use every core (see ``search``)
 ANN_MIN_ROWS = 10_000  # below: exact search; above: IVF (cells searched: NPROBE)
 NPROBE = 24
 
@@ -94,7 +96,17 @@ class LabelIndex:
         k = min(k, self.index.ntotal)
         if len(queries) == 0 or k == 0:
             return np.zeros((len(queries), k), np.float32), np.zeros((len(queries), k), np.int64)
-        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        if len(queries) < PARALLEL_MIN_QUERIES:
+            return self.index.search(queries, k)
+        # FAISS runs single-threaded between calls (``NlpEngine.create``: idle OpenMP threads spinning
+        # slowed the numpy work around small searches); a batch's big search is split across cores
+        before = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(max(before, os.cpu_count() or 1))
+        try:
+            return self.index.search(queries, k)
+        finally:
+            faiss.omp_set_num_threads(before)
 
     def vectors(self) -> np.ndarray:
         """All stored vectors, in insertion order (for exact scoring of a few rows)."""

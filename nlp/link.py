@@ -49,6 +49,7 @@ class SkillRanker:
         self.kind_order = {code: _KIND_ORDER.get(k, 3) for code, k in zip(self.codes, kinds, strict=True)}
         self.parent = ref.parent_code
         self._bonus_cache: dict[tuple[str, ...], dict[int, float]] = {}
+        self._rows_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self.fiches: dict[str, FicheSkills] = {}
         for rome_code, frame in ref.fiche_skills().items():
             self.fiches[rome_code] = self._fiche(frame)
@@ -88,21 +89,40 @@ class SkillRanker:
             if value > bonus.get(row, -1.0):
                 bonus[row] = value
 
+    def cosines(
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, cosines (n_mentions, n_rows)) of the skills worth scoring: the mentions' nearest
+        ones and every skill of the predicted fiches. ``hits``: the index rows found for these
+        mentions, when searched already (batch search)."""
+        if hits is None:
+            _, hits = self.index.search(mention_vecs, self.config.search_k)
+        rows = np.unique(np.concatenate([hits.ravel(), self._fiche_rows(fiche_codes)[0]]))
+        rows = rows[rows >= 0]
+        return rows, mention_vecs @ self.vectors[rows].T
+
+    def _fiche_rows(self, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, their bonus) of ``_fiche_bonus`` as arrays, rows in insertion order (memoised)."""
+        cached = self._rows_cache.get(fiche_codes)
+        if cached is None:
+            if len(self._rows_cache) > 4096:
+                self._rows_cache.clear()
+            bonus = self._fiche_bonus(fiche_codes)
+            cached = self._rows_cache[fiche_codes] = (
+                np.fromiter(bonus, dtype=np.int64, count=len(bonus)),
+                np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus)),
+            )
+        return cached
+
     def score_matrix(
         self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, cosines (n_mentions, n_rows), prior bonus (n_rows)) of the candidate skills.
-
-        ``hits``: the index rows found for these mentions, when searched already (batch search).
-        """
-        if hits is None:
-            _, hits = self.index.search(mention_vecs, self.config.search_k)
-        bonus = self._fiche_bonus(fiche_codes)
-        rows = np.unique(np.concatenate([hits.ravel(), np.fromiter(bonus, dtype=np.int64, count=len(bonus))]))
-        rows = rows[rows >= 0]
-        sims = mention_vecs @ self.vectors[rows].T
-        extra = self.kind_bonus[rows] + np.array([bonus.get(r, 0.0) for r in rows.tolist()], dtype=np.float32)
-        return rows, sims, extra
+        """``cosines`` and the prior bonus (n_rows) of each row."""
+        rows, sims = self.cosines(mention_vecs, fiche_codes, hits)
+        bonus_rows, bonus_values = self._fiche_rows(fiche_codes)
+        fiche_bonus = np.zeros(len(rows), dtype=np.float32)
+        fiche_bonus[np.searchsorted(rows, bonus_rows)] = bonus_values  # every bonus row is in ``rows``
+        return rows, sims, self.kind_bonus[rows] + fiche_bonus
 
     def rank_ad(self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], *, k: int) -> list[tuple[str, float]]:
         """The ad's top-``k`` skill codes, best score over its mentions."""
@@ -120,19 +140,14 @@ class SkillRanker:
         ordered by cosine + ``link_fiche_bonus`` for skills of the predicted fiches."""
         if len(mention_vecs) == 0:
             return []
-        rows, sims, _ = self.score_matrix(mention_vecs, fiche_codes, hits)
-        in_fiche = set(self._fiche_bonus(fiche_codes))
-        fiche_mask = np.array([int(r) in in_fiche for r in rows.tolist()], dtype=bool)
+        rows, sims = self.cosines(mention_vecs, fiche_codes, hits)
+        fiche_mask = np.isin(rows, self._fiche_rows(fiche_codes)[0])
         ordered = sims + self.config.link_fiche_bonus * fiche_mask
+        reached = sims >= self.config.threshold
         out = []
-        for sim_row, order in zip(sims, top_k_stable(ordered, self.config.top_k), strict=True):
-            out.append(
-                [
-                    (self.codes[rows[i]], float(sim_row[i]), bool(fiche_mask[i]))
-                    for i in order
-                    if sim_row[i] >= self.config.threshold
-                ]
-            )
+        for sim_row, ok, order in zip(sims, reached, top_k_stable(ordered, self.config.top_k), strict=True):
+            keep = order[ok[order]]
+            out.append(list(zip(self.codes[rows[keep]].tolist(), sim_row[keep].tolist(), fiche_mask[keep].tolist())))
         return out
 
 

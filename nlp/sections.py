@@ -40,6 +40,12 @@ _BOILERPLATE = re.compile(
     r"\bprime|\bcongés?\b|\bconges\b|\bteletravail\b|\bhoraires?\b|\bcdi\b|\bcdd\b|\bpostulez\b|\bcandidature\b|"
     r"\bcv\b|\bhandicap|\bdiversite\b|\bcomite d'entreprise\b|\bcse\b|\bparticipation\b|\binteressement\b)"
 )
+# a word each alternative of ``_BOILERPLATE`` contains: a line holding none skips the (slow) regex
+_BOILERPLATE_WORDS = (
+    "€", "euro", "salaire", "remuneration", "mutuelle", "ticket", "titre", "rtt", "prime", "cong", "teletravail",
+    "horaire", "cdi", "cdd", "postulez", "candidature", "cv", "handicap", "diversite", "comite", "cse",
+    "participation", "interessement",
+)
 _SPLIT = re.compile(
     r"\n+"  # line breaks
     r"|(?<=[.!?;:])\s*(?=[A-ZÀ-Ý•])"  # sentence ends, also glued: « du SI.Vos missions », « suivantes:Installer »
@@ -105,7 +111,8 @@ def is_boilerplate(text: str) -> bool:
     >>> is_boilerplate("Gérer les stocks")
     False
     """
-    return bool(_BOILERPLATE.search(fold(text)))
+    folded = fold(text)
+    return any(word in folded for word in _BOILERPLATE_WORDS) and bool(_BOILERPLATE.search(folded))
 
 
 def _raw_lines(text: str) -> list[tuple[str, int, int]]:

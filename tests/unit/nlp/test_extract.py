@@ -61,3 +61,46 @@ def test_label_matcher_repeated_lines_keep_their_own_offsets():
     assert [(c.text, c.start_char, c.end_char, c.section) for c in first] == [
         ("langage SQL", 12, 23, "profil"), ("langage SQL", 112, 123, "missions")]
     assert matcher(lines[1:]) == first[1:]  # served from the per-line cache, same candidates
+
+
+def test_label_matcher_skips_only_lines_that_cannot_match():
+    """Lines without any label's letters are not tokenized, and that loses no match: the same
+    matches as spaCy's PhraseMatcher run on every line (case, C++, elision, odd spacing)."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+    from spacy.util import filter_spans
+
+    from nlp.extract import LabelMatcher
+
+    labels = ["Langage SQL", "Gestion de projet", "C++", "AutoCAD", "Travail en équipe", "Word"]
+    texts = [
+        "Maîtrise du LANGAGE sql et du C++", "Gestion  de projet agile", "Vous connaissez autocad.",
+        "l'autoCAD et le travail en équipe", "Rigueur et autonomie", "Excel, Word et PowerPoint",
+        "Pas de compétence ici", "Gestion de projets", "ΣQL langage sql",
+    ]
+    lines = [Line(t, 0, len(t), "profil") for t in texts]
+    matcher = LabelMatcher(labels)
+    nlp = spacy.blank("fr")
+    reference = PhraseMatcher(nlp.vocab, attr="LOWER")
+    reference.add("L", [nlp.make_doc(x) for x in labels if len(nlp.make_doc(x)) >= 2 or x in ("C++", "AutoCAD")])
+    expected = [
+        (span.text, span.start_char)
+        for t in texts for span in filter_spans(reference(nlp.make_doc(t), as_spans=True))
+    ]
+    assert [(c.text, c.start_char) for c in matcher(lines)] == expected
+    assert ("sql", 0) not in expected and len(expected) >= 5
+    assert not matcher.may_match("Rigueur et autonomie") and matcher.may_match("gestion DE projet")
+    assert not LabelMatcher([]).may_match("Gestion de projet")
+
+
+def test_boilerplate_words_cover_every_alternative():
+    """``is_boilerplate`` runs its regex only on lines holding one of ``_BOILERPLATE_WORDS``: each
+    alternative of the regex must contain one of them, or its lines would pass as skills."""
+    import re
+
+    from nlp import sections
+
+    for alternative in sections._BOILERPLATE.pattern[1:-1].split("|"):
+        literal = re.sub(r"\\b|[?()]", "", alternative)
+        assert any(word in literal for word in sections._BOILERPLATE_WORDS), alternative
+    assert is_boilerplate("Tickets resto et mutuelle") and not is_boilerplate("Exprimer un besoin client")
