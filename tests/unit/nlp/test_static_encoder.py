@@ -113,3 +113,16 @@ def test_inference_does_not_import_torch(tiny_model_dir: Path) -> None:
         "assert v.shape == (1, 16); assert 'torch' not in sys.modules, 'torch imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_phrase_cache_is_bypassed_for_the_static_model(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Faster than reading SQLite back: no phrase file is written, vectors are the model's own."""
+    from nlp.embed import CachedEncoder
+
+    inner = StaticEncoder(tiny_model_dir)
+    cached = CachedEncoder(inner, tmp_path)
+    texts = ["gérer les stocks", "souder", "gérer les stocks"]
+    np.testing.assert_array_equal(cached.encode(texts), inner.encode(texts))
+    assert cached.encode([]).shape == (0, inner.dim)
+    cached.close()
+    assert not list(tmp_path.glob("phrases-*"))
