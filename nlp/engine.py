@@ -151,8 +151,11 @@ class NlpEngine:
         position = {text: i for i, text in enumerate(dict.fromkeys(texts))}
         of_mention = np.fromiter((position[t] for t in texts), dtype=np.int64, count=len(texts))
         unique_vectors = self.encoder.encode(list(position))
-        unique_esco = self.esco_index().best_per_key(unique_vectors, self.config.linking.search_k)
-        _, unique_hits = self.ranker.index.search(unique_vectors, self.config.linking.search_k)
+        linking = self.config.linking
+        unique_esco = self.esco_index().top_keys(
+            unique_vectors, linking.search_k, n=linking.top_k, min_score=linking.threshold
+        )
+        _, unique_hits = self.ranker.index.search(unique_vectors, linking.search_k)
         vectors, rome_hits = unique_vectors[of_mention], unique_hits[of_mention]
         esco = [unique_esco[i] for i in of_mention.tolist()]
         out, offset = [], 0
@@ -196,7 +199,7 @@ class NlpEngine:
 
     def _process_one(  # noqa: PLR0913 - the batch-level results of one ad
         self, ad: AdText, fiche: FicheScores, cands: list[Candidate], vecs: np.ndarray,
-        esco: list[dict[str, float]], rome_hits: np.ndarray,
+        esco: list[list[tuple[str, float]]], rome_hits: np.ndarray,
     ) -> ProcessedAd:
         mentions = tuple(
             SkillMention(
@@ -215,14 +218,15 @@ class NlpEngine:
             ad_id=ad.ad_id, mentions=mentions, links=tuple(links), occupation=self._occupation(ad.ad_id, fiche)
         )
 
-    def _esco_links(self, mentions: Sequence[SkillMention], esco: list[dict[str, float]]) -> list[SkillLink]:
-        links = []
-        cfg = self.config.linking
-        for mention, best in zip(mentions, esco, strict=True):
-            ranked = sorted(best.items(), key=lambda kv: -kv[1])[: cfg.top_k]
-            for rank, (uri, score) in enumerate([kv for kv in ranked if kv[1] >= cfg.threshold], start=1):
-                links.append(self._link(mention, uri, "esco", score, rank, "embedding"))
-        return links
+    def _esco_links(
+        self, mentions: Sequence[SkillMention], esco: list[list[tuple[str, float]]]
+    ) -> list[SkillLink]:
+        """Each mention's ESCO skills (``LabelIndex.top_keys``: best first, above the threshold)."""
+        return [
+            self._link(mention, uri, "esco", score, rank, "embedding")
+            for mention, ranked in zip(mentions, esco, strict=True)
+            for rank, (uri, score) in enumerate(ranked, start=1)
+        ]
 
     def _link(self, mention: SkillMention, code: str, source: str, score: float, rank: int, method: str) -> SkillLink:
         return SkillLink(

@@ -42,6 +42,11 @@ class LabelIndex:
         self.index = index
         self.keys = np.asarray(keys, dtype=object)
         self._key_list = list(keys)  # plain list: indexing it in a loop is faster than the object array
+        # exact (flat) indexes are searched with numpy: one matrix product, then a partial sort; FAISS's
+        # flat search took ≈ 0.1 s per call on a batch's 150 titles, numpy 0.02 s (same scores)
+        self._flat = self.vectors() if isinstance(index, faiss.IndexFlat) and index.metric_type == faiss.METRIC_INNER_PRODUCT else None
+        key_id: dict[str, int] = {}
+        self._key_ids = np.fromiter((key_id.setdefault(k, len(key_id)) for k in self._key_list), np.int64, len(keys))
 
     @classmethod
     def from_vectors(cls, vectors: np.ndarray, keys: Sequence[str], *, ann_min_rows: int = ANN_MIN_ROWS) -> LabelIndex:
@@ -97,6 +102,8 @@ class LabelIndex:
         if len(queries) == 0 or k == 0:
             return np.zeros((len(queries), k), np.float32), np.zeros((len(queries), k), np.int64)
         queries = np.ascontiguousarray(queries, dtype=np.float32)
+        if self._flat is not None:
+            return _exact_search(queries, self._flat, k)
         if len(queries) < PARALLEL_MIN_QUERIES:
             return self.index.search(queries, k)
         # FAISS runs single-threaded between calls (``NlpEngine.create``: idle OpenMP threads spinning
@@ -132,6 +139,48 @@ class LabelIndex:
                     best[key] = score
             out.append(best)
         return out
+
+    def top_keys(self, queries: np.ndarray, k: int, *, n: int, min_score: float) -> list[list[tuple[str, float]]]:
+        """For each query: its ``n`` best distinct keys scoring at least ``min_score``, best first — the
+        first ``n`` items of ``best_per_key`` sorted by score (ties in row order), computed on arrays:
+        FAISS returns each query's rows best first, so a key's best score is its first row."""
+        scores, rows = self.search(queries, k)
+        if rows.size == 0:
+            return [[] for _ in range(len(queries))]
+        key_ids = np.where(rows >= 0, self._key_ids[np.maximum(rows, 0)], -1)
+        seen_before = np.zeros(rows.shape, dtype=bool)
+        for j in range(1, rows.shape[1]):
+            seen_before[:, j] = (key_ids[:, :j] == key_ids[:, j : j + 1]).any(axis=1)
+        keep = (rows >= 0) & ~seen_before & (scores.astype(np.float64) >= min_score)
+        keep &= np.cumsum(keep, axis=1) <= n
+        out: list[list[tuple[str, float]]] = [[] for _ in range(len(queries))]
+        keys = self._key_list
+        queries_at, columns = np.nonzero(keep)  # row-major: each query's keys best first
+        for query, row, score in zip(
+            queries_at.tolist(), rows[queries_at, columns].tolist(), scores[queries_at, columns].tolist(), strict=True
+        ):
+            out[query].append((keys[row], score))
+        return out
+
+
+def _exact_search(queries: np.ndarray, vectors: np.ndarray, k: int, *, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` rows by inner product, best first, equal scores in row order (as ``exact_top_k``,
+    without sorting whole rows); ``chunk`` queries at a time (a chunk × rows float32 block)."""
+    scores = np.empty((len(queries), k), dtype=np.float32)
+    rows = np.empty((len(queries), k), dtype=np.int64)
+    for start in range(0, len(queries), chunk):
+        sims = queries[start : start + chunk] @ vectors.T
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        kth = np.take_along_axis(sims, top, axis=1).min(axis=1)
+        for i in np.flatnonzero((sims >= kth[:, None]).sum(axis=1) > k):  # ties at the k-th score: lowest rows
+            tied = np.flatnonzero(sims[i] >= kth[i])
+            top[i] = tied[np.argsort(-sims[i, tied], kind="stable")][:k]
+        top.sort(axis=1)  # row order, kept for equal scores by the stable sort below
+        top_sims = np.take_along_axis(sims, top, axis=1)
+        order = np.argsort(-top_sims, axis=1, kind="stable")
+        scores[start : start + chunk] = np.take_along_axis(top_sims, order, axis=1)
+        rows[start : start + chunk] = np.take_along_axis(top, order, axis=1)
+    return scores, rows
 
 
 def exact_top_k(queries: np.ndarray, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -55,3 +55,34 @@ def test_top_k_stable_is_the_head_of_a_full_stable_sort():
     for k in (1, 3, 40, 60):
         expected = np.argsort(-values, axis=1, kind="stable")[:, :k]
         assert [r.tolist() for r in top_k_stable(values, k)] == expected.tolist()
+
+
+def test_exact_search_breaks_ties_by_row_even_at_the_kth_score():
+    """Flat indexes are searched with numpy: same top-k as a full stable sort (equal scores in row
+    order, also for the rows tied at the k-th place), whatever the query chunking."""
+    from nlp.index import _exact_search
+
+    rng = np.random.default_rng(2)
+    for _ in range(100):
+        n = int(rng.integers(1, 60))
+        vectors = rng.integers(-2, 3, size=(n, 4)).astype(np.float32)  # many equal scores
+        queries = rng.integers(-2, 3, size=(int(rng.integers(1, 30)), 4)).astype(np.float32)
+        k = int(rng.integers(1, n + 1))
+        scores, rows = _exact_search(queries, vectors, k, chunk=7)
+        exact_scores, exact_rows = exact_top_k(queries, vectors, k)
+        assert rows.tolist() == exact_rows.tolist()
+        assert scores.tolist() == exact_scores.tolist()
+
+
+def test_top_keys_is_the_head_of_best_per_key():
+    """ESCO links come from ``top_keys``: the n best distinct keys above the threshold, best first —
+    what sorting ``best_per_key``'s dict gives (keys repeat: several labels per skill)."""
+    rng = np.random.default_rng(3)
+    vectors, queries = _unit(rng, 400, 16), _unit(rng, 30, 16)
+    keys = [f"k{i % 37}" for i in range(400)]
+    for index in (LabelIndex.from_vectors(vectors, keys), LabelIndex.from_vectors(vectors, keys, ann_min_rows=100)):
+        for n, threshold in ((3, 0.3), (5, -1.0), (1, 0.9)):
+            got = index.top_keys(queries, 20, n=n, min_score=threshold)
+            for best, found in zip(index.best_per_key(queries, 20), got, strict=True):
+                ranked = sorted(best.items(), key=lambda kv: -kv[1])[:n]
+                assert found == [kv for kv in ranked if kv[1] >= threshold]
