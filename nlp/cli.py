@@ -93,13 +93,22 @@ def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], m
                                                       weight=settings.esco_weight if rerank_weight is None else rerank_weight)))
 
 
-def bench_nlp_cmd(ads: Annotated[Path, typer.Option("--ads")], model: ModelOption = None,
-                  store: StoreOption = None, rerank: RerankOption = None) -> None:
+def bench_nlp_cmd(
+    ads: Annotated[Path, typer.Option("--ads")], model: ModelOption = None,
+    store: StoreOption = None, rerank: RerankOption = None,
+    against: Annotated[Optional[str], typer.Option(
+        "--against", help="Second modèle mesuré dans la même exécution, en alternance (ex. use) ; "
+                          "ajoute against et speedup (rapport des annonces/s).")] = None,
+    repeat: Annotated[int, typer.Option("--repeat", min=1, help="Exécutions par modèle ; la meilleure compte.")] = 1,
+) -> None:
     """Débit de bout en bout (extraction + liaison + métier), cache de phrases vide."""
     from nlp.bench import bench_nlp
+    from nlp.config import load_config
 
     ref, config, cache = _setup(store, model, rerank)
-    _report(bench_nlp(ref, config, _existing(ads), index_cache_dir=cache))
+    other = load_config(model=against) if against else None
+    _report(bench_nlp(ref, config, _existing(ads), index_cache_dir=cache, against=other, repeat=repeat,
+                      progress=lambda line: typer.echo(line, err=True)))
 
 
 def process_cmd(store: StoreOption = None, model: ModelOption = None, rerank: RerankOption = None,

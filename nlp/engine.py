@@ -23,7 +23,8 @@ from nlp.link import SkillRanker
 from nlp.occupation import FicheScores, OccupationModel, exact_table, query_text, title_phrases
 from nlp.referential import Referential
 from nlp.rerank import KeyRows, RerankConfig, combine
-from nlp.text import fold, strip_markup
+from nlp.sections import is_boilerplate
+from nlp.text import fold, fold_line, strip_markup
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,14 @@ class NlpEngine:
         rerank_model = config.rerank.model_for(config.model.name)
         rerank = CachedEncoder(get_encoder(rerank_model), cache_dir) if rerank_model else None
         return cls(ref, config, encoder, cache_dir, rerank_encoder=rerank)
+
+    def clear_caches(self) -> None:
+        """Forget everything memoised from processed ads (lines matched, boilerplate tests, fiche
+        bonuses), as after ``create``; phrase caches are the encoders' (``CachedEncoder``)."""
+        self.matcher.clear_cache()
+        self.ranker.clear_cache()
+        is_boilerplate.cache_clear()
+        fold_line.cache_clear()
 
     def esco_index(self) -> LabelIndex:
         if self._esco is None:

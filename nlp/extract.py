@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nlp.sections import SKILL_SECTIONS, Line, is_boilerplate, split_lines
-from nlp.text import fold
+from nlp.text import fold_line
 
 _LEAD = re.compile(
     r"^(?:(?:vous\s+)?(?:devrez|serez amené(?:e|\(e\))? à|aurez pour mission(?:s)? de|aurez à|allez|"
@@ -117,7 +117,7 @@ def is_skill_line(line: Line) -> bool:
     """
     if line.section not in SKILL_SECTIONS or is_boilerplate(line.text) or line.text.rstrip().endswith(":"):
         return False
-    return not (line.section == "poste" and _COMPANY_OPENER.match(fold(line.text)))
+    return not (line.section == "poste" and _COMPANY_OPENER.match(fold_line(line.text)))
 
 
 def skill_lines(text: str) -> list[Line]:
@@ -160,6 +160,10 @@ class LabelMatcher:
         self._squeezed_labels.make_automaton()
         self._seen: dict[str, tuple[tuple[int, str], ...]] = {}  # line text → (offset, text) of its matches
         self.max_cached_lines = 200_000
+
+    def clear_cache(self) -> None:
+        """Forget the lines seen (``skillgap bench nlp``: every run starts cold)."""
+        self._seen.clear()
 
     def may_match(self, text: str) -> bool:
         """False only when no label can match in ``text`` (no label's squeezed form occurs in it).

@@ -65,6 +65,11 @@ class SkillRanker:
         )
         return FicheSkills(rows, prior)
 
+    def clear_cache(self) -> None:
+        """Forget the memoised bonuses of fiche combinations (``skillgap bench nlp``: runs start cold)."""
+        self._bonus_cache.clear()
+        self._rows_cache.clear()
+
     def _fiche_bonus(self, fiche_codes: tuple[str, ...]) -> dict[int, float]:
         """index row → best fiche bonus + prior among the predicted fiches (memoised: ads share fiches)."""
         cached = self._bonus_cache.get(fiche_codes)
@@ -162,8 +167,15 @@ def top_k_stable(values: np.ndarray, k: int) -> list[np.ndarray]:
     if values.shape[1] <= k:
         return list(np.argsort(-values, axis=1, kind="stable"))
     kth = -np.partition(-values, k - 1, axis=1)[:, k - 1]
-    out = []
-    for row, threshold in zip(values, kth, strict=True):
-        cols = np.flatnonzero(row >= threshold)
-        out.append(cols[np.argsort(-row[cols], kind="stable")][:k])
+    at_least = values >= kth[:, None]
+    exact = at_least.sum(axis=1) == k  # usually: no tie at the k-th value, the top-k set is known
+    out: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(values)
+    if exact.any():
+        cols = np.nonzero(at_least[exact])[1].reshape(-1, k)  # each row's k columns, in column order
+        order = np.argsort(-np.take_along_axis(values[exact], cols, axis=1), axis=1, kind="stable")
+        for i, top in zip(np.flatnonzero(exact).tolist(), np.take_along_axis(cols, order, axis=1), strict=True):
+            out[i] = top
+    for i in np.flatnonzero(~exact).tolist():  # ties at the k-th value: the lowest columns among them
+        cols = np.flatnonzero(at_least[i])
+        out[i] = cols[np.argsort(-values[i, cols], kind="stable")][:k]
     return out

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from nlp.text import fold
+from nlp.text import fold_line
 
 SKILL_SECTIONS = frozenset({"poste", "missions", "profil", "competences", "savoir_etre"})
 
@@ -81,7 +81,7 @@ def heading_section(text: str) -> str | None:
     True
     """
     has_colon = text.rstrip().endswith(":")
-    folded = fold(text).strip(" :-•*!?.")
+    folded = fold_line(text).strip(" :-•*!?.")
     if not folded or len(folded.split()) > 7:
         return None
     for pattern, section in _HEADINGS:
@@ -111,7 +111,7 @@ def is_boilerplate(text: str) -> bool:
     >>> is_boilerplate("Gérer les stocks")
     False
     """
-    folded = fold(text)
+    folded = fold_line(text)
     return any(word in folded for word in _BOILERPLATE_WORDS) and bool(_BOILERPLATE.search(folded))
 
 

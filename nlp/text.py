@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -37,6 +38,13 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", lowered)
         lowered = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(lowered.split())
+
+
+@functools.lru_cache(maxsize=65_536)
+def fold_line(text: str) -> str:
+    """``fold``, memoised: an ad line is folded by the heading, boilerplate and company tests, and
+    ads repeat lines."""
+    return fold(text)
 
 
 def strip_markup(text: str) -> str:
