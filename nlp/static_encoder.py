@@ -93,7 +93,9 @@ class StaticEncoder:
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of each text, as sentence-transformers computes them (no special tokens)."""
-        return [e.ids for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        # ``encode_batch_fast`` (tokenizers ≥ 0.20): the same ids without character offsets, ~15 % faster
+        encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
+        return [e.ids for e in encode(list(texts), add_special_tokens=False)]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-norm float32 embeddings, one row per text (zeros for a text with no token)."""
