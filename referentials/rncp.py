@@ -9,7 +9,7 @@ Files recognised by name (plain or ``.gz``; a folder is scanned recursively for 
   (``d''air``): they are put back to one.
 - ``export_fiches_RNCP_V4_*_YYYY_MM_DD.xml`` (and the sample ``export-fiches-rncp-extract.xml``):
   the XML export (~500 MB), parsed streaming on ``FICHE`` end events; its ``LISTE_COMPETENCES``
-  are split into competence items by :func:`split_competences`.
+  are split into competence items by :func:`referentials.rncp_text.split_competences`.
 - ``rncp_fiches_titles_subset_YYYY_MM_DD.json`` (titles, levels, active flags, successors,
   formacodes of a 4,217-fiche subset), ``reva_seed_certifications.csv`` (France VAE seed: 243
   titles and levels; ``Code RNCP`` without prefix) and ``rncp_blocs_real_samples.jsonl`` (58 real
@@ -39,11 +39,9 @@ Example:
 from __future__ import annotations
 
 import gzip
-import html
 import json
 import logging
 import re
-import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +53,13 @@ from lxml import etree
 from models.referential import Block, Certification, Source
 from referentials.base import SourceFiles
 from referentials.common import LoadReport, read_csv, require
+from referentials.rncp_text import (
+    assessment_text,
+    one_line,
+    parse_active,
+    parse_level,
+    split_competences,
+)
 from skillgap.errors import InputFileError
 
 log = logging.getLogger(__name__)
@@ -186,165 +191,6 @@ def _version_label(kinds: Iterable[_FileKind]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Pure text helpers
-# ---------------------------------------------------------------------------------------------
-
-_BREAK_TAG = re.compile(r"<\s*/?\s*(?:br|p|li|ul|ol|div|tr|h\d)\b[^<>]*>", re.I)
-_ANY_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_SEGMENT_SEP = re.compile(r"[\r\n]+|\t+| {3,}")
-_LINE_SEP = re.compile(r"[\r\n]+")
-_TOP_MARKS = "*•▪●■"
-_SUB_MARKS = "o◦○▫"
-_DASH_MARKS = "–—-"
-_INLINE_TOP = re.compile(rf"(?:^|(?<=\s))[{_TOP_MARKS}](?=\s)")
-_INLINE_SUB = re.compile(rf"(?<=\s)[{_SUB_MARKS}](?=\s)")
-_LEADING_MARK = re.compile(rf"^([{re.escape(_TOP_MARKS + _SUB_MARKS + _DASH_MARKS)}])\s+")
-_MARK_KIND = {**dict.fromkeys(_TOP_MARKS, "*"), **dict.fromkeys(_SUB_MARKS, "o"), **dict.fromkeys(_DASH_MARKS, "-")}
-_LEADING_CODE = re.compile(
-    r"^(?:[A-Z]{1,3}\d+(?:\.[A-Z]?\d+[A-Z]?)+\s*[-–:.)]?|[A-Z]{1,3}\d+\s*[-–:)]|\d{1,2}\s*[.)–-])\s+"
-)
-
-
-def clean_text(text: str) -> str:
-    """Text without HTML tags or entities, NFC, whitespace runs kept (line breaks as ``\\n``).
-
-    >>> clean_text("<p>Gérer&nbsp;les&#160;stocks<br/>et l&rsquo;accueil</p>")
-    'Gérer les stocks\\net l’accueil'
-    """
-    text = _BREAK_TAG.sub("\n", text)
-    text = _ANY_TAG.sub("", text)
-    text = html.unescape(text).replace("\xa0", " ").replace("\u202f", " ")
-    return unicodedata.normalize("NFC", text).strip()
-
-
-def _one_line(text: str) -> str:
-    """NFC, single spaces, apostrophes doubled by the CSV export put back to one."""
-    return " ".join(unicodedata.normalize("NFC", text.replace("''", "'")).split())
-
-
-def _pieces(text: str) -> Iterator[tuple[str, str]]:
-    """``(marker, text)`` pieces of a competence list; marker is '*', 'o', '-' or ''."""
-    has_top = bool(_INLINE_TOP.search(text))
-    # With HTML, <p>/<br>/<li> (now line breaks) separate items and runs of spaces are mere
-    # wrapping; without HTML (the XML export), runs of >= 3 spaces separate items.
-    separator = _LINE_SEP if _BREAK_TAG.search(text) else _SEGMENT_SEP
-    for segment in separator.split(clean_text(text)):
-        parts = _INLINE_TOP.split(segment.strip())
-        for i, part in enumerate(parts):
-            subs = _INLINE_SUB.split(part) if has_top else [part]
-            for j, sub in enumerate(subs):
-                sub = sub.strip()
-                mark = "o" if j else ("*" if i else "")
-                if m := _LEADING_MARK.match(sub):
-                    mark = _MARK_KIND[m[1]]
-                    sub = sub[m.end() :]
-                sub = _LEADING_CODE.sub("", sub)
-                sub = re.sub(r"[\s;,.]+$", "", " ".join(sub.split()))
-                if sub and re.search(r"\w", sub):
-                    yield mark, sub
-
-
-def split_competence_tree(text: str | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """A ``LISTE_COMPETENCES`` text as ``((competence, (sub-competence, ...)), ...)``.
-
-    Competences are the flat items or the ``*`` bullets; sub-competences the ``o`` bullets
-    under a ``*`` (``-`` bullets are sub-competences once a ``*`` was seen or under an item
-    ending with ':', else competences of a flat list). An item
-    ending with ':' followed by a line starting in lower case is joined with that line.
-
-    Args:
-        text: raw text (HTML, runs of spaces, bullets), or None.
-    Returns:
-        the 2-level structure, empty for an empty text.
-
-    >>> split_competence_tree("* Gérer le parc      o Recenser les ressources      o Gérer les sauvegardes"
-    ...                       "   * Travailler en mode projet")
-    (('Gérer le parc', ('Recenser les ressources', 'Gérer les sauvegardes')), ('Travailler en mode projet', ()))
-    """
-    if not text:
-        return ()
-    tree: list[tuple[str, list[str]]] = []
-    seen_top = False
-    previous_mark = None
-    for mark, item in _pieces(text):
-        seen_top = seen_top or mark == "*"
-        introduced = bool(tree) and tree[-1][0].endswith(":")
-        is_sub = mark == "o" or (mark == "-" and (seen_top or introduced))
-        if is_sub and tree:
-            tree[-1][1].append(item)
-        elif (
-            tree
-            and not mark
-            and previous_mark == ""
-            and not tree[-1][1]
-            and tree[-1][0].endswith(":")
-            and item[:1].islower()
-        ):
-            tree[-1] = (f"{tree[-1][0]} {item}", [])
-        else:
-            tree.append((item, []))
-        previous_mark = mark
-    return tuple((competence, tuple(subs)) for competence, subs in tree)
-
-
-def split_competences(text: str | None) -> tuple[str, ...]:
-    """Competence items of a bloc's ``LISTE_COMPETENCES``, each a self-contained phrase.
-
-    HTML (``<p>``, ``<br />``, ``<li>``, entities) is removed. Flat layout: items are separated
-    by runs of >= 3 spaces, line breaks, ``<br>``/``<p>``, or ``-``/``*`` bullets. Two-level
-    layout (``* Compétence  o sous-compétence  o …``): each competence **and** each
-    sub-competence is an item of its own, in reading order (a sub-competence is already a full
-    phrase, e.g. "Recenser et identifier les ressources numériques"; prefixing its parent would
-    blur the embedding). A competence ending with ':' that only introduces its sub-items is
-    left out. Leading reference codes ("C2.4 ", "U34 : ", "1. ") and trailing ``.;,`` are
-    removed; duplicates are kept once.
-
-    Args:
-        text: raw text, or None.
-    Returns:
-        the items, in order (empty tuple for an empty text).
-
-    >>> split_competences("Gérer le patrimoine informatique      Travailler en mode projet")
-    ('Gérer le patrimoine informatique', 'Travailler en mode projet')
-    >>> split_competences("<p>C2.B1 Analyser les besoins&nbsp;</p><p><br>C2.4 Accompagner</p>")
-    ('Analyser les besoins', 'Accompagner')
-    >>> split_competences("* Vendre   o Conseiller le client   o Encaisser   * Gérer les stocks")
-    ('Vendre', 'Conseiller le client', 'Encaisser', 'Gérer les stocks')
-    >>> split_competences("Être capable de :<br>- analyser un besoin<br>- chiffrer un devis")
-    ('analyser un besoin', 'chiffrer un devis')
-    """
-    items: dict[str, None] = {}
-    for competence, subs in split_competence_tree(text):
-        if not (subs and competence.endswith(":")):
-            items.setdefault(competence, None)
-        for sub in subs:
-            items.setdefault(sub, None)
-    return tuple(items)
-
-
-def parse_level(raw: str | int | None) -> int | None:
-    """European framework level (1-8) from "NIV5", "Niveau 5", "niveau4", "5" or 5; else None.
-
-    >>> [parse_level(v) for v in ("NIV5", "Niveau 5", "niveau4", "7", 3, "", None, "NIV0", "Sans niveau")]
-    [5, 5, 4, 7, 3, None, None, None, None]
-    """
-    if raw is None or raw == "":
-        return None
-    m = re.fullmatch(r"\s*(?:NIV(?:EAU)?\s*)?(\d)\s*", str(raw), re.I)
-    level = int(m[1]) if m else None
-    return level if level is not None and 1 <= level <= 8 else None
-
-
-_ACTIVE = {"ACTIVE": True, "INACTIVE": False, "OUI": True, "NON": False, "TRUE": True, "FALSE": False}
-
-
-def _parse_active(raw: str | bool | None) -> bool | None:
-    if isinstance(raw, bool) or raw is None:
-        return raw
-    return _ACTIVE.get(raw.strip().upper())
-
-
-# ---------------------------------------------------------------------------------------------
 # Merging
 # ---------------------------------------------------------------------------------------------
 
@@ -427,13 +273,6 @@ def _fiche_code(value: str, path: Path, line: int | None, field_name: str) -> st
     return code
 
 
-def _assessment(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    lines = (" ".join(part.split()) for part in _SEGMENT_SEP.split(clean_text(raw)))
-    return "\n".join(line for line in lines if line) or None
-
-
 # ---------------------------------------------------------------------------------------------
 # Readers
 # ---------------------------------------------------------------------------------------------
@@ -503,13 +342,13 @@ def _read_fc_csv(kind: str, path: Path, report: LoadReport, certs: _Certificatio
             level = parse_level(row["Nomenclature_Europe_Niveau"])
             if level is None and row["Nomenclature_Europe_Niveau"].strip():
                 report.drop(name, "level not understood (fiche kept without level)")
-            active = _parse_active(row["Actif"])
+            active = parse_active(row["Actif"])
             if active is None and row["Actif"].strip():
                 report.drop(name, "Actif not understood (fiche kept without active flag)")
-            title = _one_line(row["Intitule"]) or None
+            title = one_line(row["Intitule"]) or None
             certs.offer(code, "standard", name, title=title, level=level, is_active=active)
             continue
-        value = _one_line(row[columns[1]])
+        value = one_line(row[columns[1]])
         if not value:
             if kind != "ancienne_nouvelle":  # an empty Nouvelle_Certification is an 'old only' row
                 report.drop(name, f"empty {columns[1]}")
@@ -534,7 +373,7 @@ def _read_blocs_csv(path: Path, report: LoadReport, certs: _Certifications) -> d
         if code in blocks:
             message = f"duplicate bloc code {code} (first at line {first_line[code]})"
             raise InputFileError(path, message, line=line, field="Bloc_Competences_Code")
-        label = _one_line(row["Bloc_Competences_Libelle"])
+        label = one_line(row["Bloc_Competences_Libelle"])
         if not label:
             report.note(name, "empty Bloc_Competences_Libelle, bloc kept with an empty label")
         certs.touch(rncp_code)
@@ -574,9 +413,9 @@ def _read_titles(path: Path, report: LoadReport, certs: _Certifications) -> None
     for i, row in enumerate(rows, 1):
         report.count(name)
         code = _fiche_code(str(row.get("code") or ""), path, None, f"rows[{i}].code")
-        title = _one_line(row.get("intitule") or "") or None
+        title = one_line(row.get("intitule") or "") or None
         level = parse_level(row.get("niveau"))
-        certs.offer(code, "titles", name, title=title, level=level, is_active=_parse_active(row.get("actif")))
+        certs.offer(code, "titles", name, title=title, level=level, is_active=parse_active(row.get("actif")))
         successors = [str(s).strip().upper() for s in row.get("successeurs") or ()]
         certs.add(code, "successor_codes", [s for s in successors if _FICHE_RE.match(s)])
         certs.add(code, "formacodes", [str(c).strip() for c in row.get("formacodes") or () if str(c).strip()])
@@ -595,7 +434,7 @@ def _read_reva(path: Path, report: LoadReport, certs: _Certifications) -> None:
             f"RNCP{int(number)}",
             "reva",
             name,
-            title=_one_line(row["Nom la certification"]) or None,
+            title=one_line(row["Nom la certification"]) or None,
             level=parse_level(row["Niveau de diplôme"]),
             is_active=active,
         )
@@ -621,20 +460,20 @@ def _read_samples(path: Path, report: LoadReport, certs: _Certifications) -> dic
             continue
         if code in blocks:
             raise InputFileError(path, f"duplicate bloc code {code}", line=line, field="bloc_code")
-        parsed = tuple(_one_line(c) for c in row.get("competences_parsed") or () if _one_line(c))
+        parsed = tuple(one_line(c) for c in row.get("competences_parsed") or () if one_line(c))
         competences = parsed or split_competences(row.get("liste_competences"))
         blocks[code] = _BlockDraft(
             rncp_code,
-            _one_line(row.get("bloc_libelle") or ""),
+            one_line(row.get("bloc_libelle") or ""),
             competences,
             name if competences else None,
-            _assessment(row.get("modalites_evaluation")),
+            assessment_text(row.get("modalites_evaluation")),
         )
     return blocks
 
 
 def _texts(elem: etree._Element, path: str) -> list[str]:
-    return [_one_line(e.text or "") for e in elem.iterfind(path) if _one_line(e.text or "")]
+    return [one_line(e.text or "") for e in elem.iterfind(path) if one_line(e.text or "")]
 
 
 def _read_xml(path: Path, report: LoadReport, certs: _Certifications) -> Iterator[tuple[str, _BlockDraft]]:
@@ -684,9 +523,9 @@ def _xml_fiche(
         code,
         "xml",
         name,
-        title=_one_line(elem.findtext("INTITULE") or "") or None,
+        title=one_line(elem.findtext("INTITULE") or "") or None,
         level=parse_level(elem.findtext("NOMENCLATURE_EUROPE/NIVEAU")),
-        is_active=_parse_active(elem.findtext("ACTIF")),
+        is_active=parse_active(elem.findtext("ACTIF")),
     )
     certs.add(code, "rome_codes", [c for c in _texts(elem, "CODES_ROME/ROME/CODE") if _ROME_RE.match(c)])
     successors = _texts(elem, "NOUVELLES_CERTIFICATIONS/NOUVELLE_CERTIFICATION/ID_FICHE_NOUVELLE_CERTIFICATION")
@@ -707,8 +546,8 @@ def _xml_fiche(
         competences = split_competences(bloc.findtext("LISTE_COMPETENCES"))
         yield block_code, _BlockDraft(
             code,
-            _one_line(bloc.findtext("LIBELLE") or ""),
+            one_line(bloc.findtext("LIBELLE") or ""),
             competences,
             name if competences else None,
-            _assessment(bloc.findtext("MODALITES_EVALUATION")),
+            assessment_text(bloc.findtext("MODALITES_EVALUATION")),
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from models.referential import Block, Certification, Source
-from referentials import rncp
+from referentials import rncp, rncp_text
 from referentials.base import SourceFiles
 from referentials.common import LoadReport
 from skillgap.errors import InputFileError
@@ -91,15 +91,16 @@ SPLIT_IDS = [
 
 @pytest.mark.parametrize(("raw", "expected"), SPLIT_CASES, ids=SPLIT_IDS)
 def test_split_competences(raw, expected):
-    assert rncp.split_competences(raw) == expected
+    assert rncp_text.split_competences(raw) == expected
 
 
 def test_doctests():
     assert doctest.testmod(rncp).failed == 0
+    assert doctest.testmod(rncp_text).failed == 0 and doctest.testmod(rncp_text).attempted > 0
 
 
 def test_split_competence_tree_keeps_levels():
-    tree = rncp.split_competence_tree("* A faire   o a1   o a2   * B faire   - b1")
+    tree = rncp_text.split_competence_tree("* A faire   o a1   o a2   * B faire   - b1")
     assert tree == (("A faire", ("a1", "a2")), ("B faire", ("b1",)))
 
 
@@ -109,7 +110,7 @@ def test_split_competence_tree_keeps_levels():
     ids=["niv", "niveau", "niveau-glued", "digit", "empty", "none", "out-of-range", "junk"],
 )
 def test_parse_level(raw, level):
-    assert rncp.parse_level(raw) == level
+    assert rncp_text.parse_level(raw) == level
 
 
 @pytest.mark.shared
@@ -121,7 +122,7 @@ def test_moncampus_bloc_has_6_competences_and_22_sub_skills():
     with gzip.open(XML_EXTRACT, "rb") as f:
         root = etree.parse(f).getroot()
     text = root.xpath("//BLOC_COMPETENCES[CODE='RNCP40792BC01']/LISTE_COMPETENCES")[0].text
-    tree = rncp.split_competence_tree(text)
+    tree = rncp_text.split_competence_tree(text)
     assert len(tree) == 6
     assert sum(len(subs) for _, subs in tree) == 22
     assert tree[0] == (
@@ -135,7 +136,7 @@ def test_moncampus_bloc_has_6_competences_and_22_sub_skills():
             "Vérifier le respect des règles d’utilisation des ressources numériques",
         ),
     )
-    assert len(rncp.split_competences(text)) == 6 + 22
+    assert len(rncp_text.split_competences(text)) == 6 + 22
 
 
 # --------------------------------------------------------------------------------------------
