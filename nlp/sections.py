@@ -9,7 +9,6 @@ Lines of non-skill sections, and lines about pay or benefits anywhere, produce n
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 
