@@ -4,7 +4,9 @@ An index holds unit vectors of label texts and, for each row, the key (a ROME co
 an ESCO URI) the text belongs to; one key usually has several texts (preferred, alternative,
 masculine / feminine labels). Inner product on unit vectors is cosine similarity. Files live under
 ``<cache_dir>/indexes/`` and are named by a digest of the model name, the referential version and
-the texts themselves, so any change makes a new index (a stale one is never read).
+the texts themselves, so any change makes a new index (a stale one is never read). Exact (flat)
+indexes are stored by FAISS but searched with numpy (faster for a batch's few hundred queries);
+IVF indexes are searched by FAISS, on every core for a batch's big searches.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ class LabelIndex:
         self._key_list = list(keys)  # plain list: indexing it in a loop is faster than the object array
         # exact (flat) indexes are searched with numpy: one matrix product, then a partial sort; FAISS's
         # flat search took ≈ 0.1 s per call on a batch's 150 titles, numpy 0.02 s (same scores)
-        self._flat = self.vectors() if isinstance(index, faiss.IndexFlat) and index.metric_type == faiss.METRIC_INNER_PRODUCT else None
+        flat_ip = isinstance(index, faiss.IndexFlat) and index.metric_type == faiss.METRIC_INNER_PRODUCT
+        self._flat = self.vectors() if flat_ip else None
         key_id: dict[str, int] = {}
         self._key_ids = np.fromiter((key_id.setdefault(k, len(key_id)) for k in self._key_list), np.int64, len(keys))
 
