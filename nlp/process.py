@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import duckdb
+import pyarrow as pa
 
 from models.nlp import ProcessedAd
 from nlp.engine import AdText, NlpEngine
@@ -31,39 +32,61 @@ def _run_columns(engine: NlpEngine, at: datetime) -> tuple:
 
 
 def store_results(con: duckdb.DuckDBPyConnection, engine: NlpEngine, results: Sequence[ProcessedAd]) -> None:
-    """Replace the NLP rows of these ads by the new ones, all or nothing."""
-    run = _run_columns(engine, datetime.now(UTC).replace(tzinfo=None))
-    ids = [(r.ad_id,) for r in results]
+    """Replace the NLP rows of these ads by the new ones, all or nothing.
+
+    Rows go in as Arrow tables (one ``INSERT … SELECT`` per table): ``executemany`` inserted row by
+    row and took 80 s of the 84 s that 1,800 ads took to process.
+    """
+    model, version, thresholds, referential, at = _run_columns(engine, datetime.now(UTC).replace(tzinfo=None))
+    linked = {link.mention_id for r in results for link in r.links}
+    mentions = [m for r in results for m in r.mentions]
+    links = [(r.ad_id, k) for r in results for k in r.links]
+    occupations = [o for r in results if (o := r.occupation) is not None]
+    rows = {
+        "core_nlp__processed_ads": {
+            "ad_id": [r.ad_id for r in results],
+            "skipped_reason": pa.array([r.skipped_reason for r in results], pa.string()),
+            "n_mentions": [len(r.mentions) for r in results],
+        },
+        "core_nlp__mentions": {
+            "ad_id": [m.ad_id for m in mentions], "mention_id": [m.mention_id for m in mentions],
+            "text": [m.text for m in mentions], "start_char": [m.start_char for m in mentions],
+            "end_char": [m.end_char for m in mentions], "section": [m.section for m in mentions],
+            "method": [m.method for m in mentions], "is_linked": [m.mention_id in linked for m in mentions],
+        },
+        "core_nlp__links": {
+            "ad_id": [a for a, _ in links], "mention_id": [k.mention_id for _, k in links],
+            "skill_code": [k.skill_code for _, k in links], "source": [k.source for _, k in links],
+            "score": pa.array([k.score for _, k in links], pa.float64()), "rank": [k.rank for _, k in links],
+            "method": [k.method for _, k in links],
+        },
+        "core_nlp__occupations": {
+            "ad_id": [o.ad_id for o in occupations], "rome_code": [o.rome_code for o in occupations],
+            "parent_rome_code": [o.parent_rome_code for o in occupations],
+            "score": pa.array([o.score for o in occupations], pa.float64()),
+            "top_rome_codes": pa.array([list(o.top_rome_codes) for o in occupations], pa.list_(pa.string())),
+            "top_scores": pa.array([list(o.top_scores) for o in occupations], pa.list_(pa.float64())),
+        },
+    }
+    ids = pa.table({"ad_id": pa.array([r.ad_id for r in results], pa.string())})
     with transaction(con):
-        for table in TABLES:
-            con.executemany(f"DELETE FROM {table} WHERE ad_id = ?", ids)
-        con.executemany(
-            "INSERT INTO core_nlp__processed_ads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r.ad_id, r.skipped_reason, len(r.mentions), *run) for r in results],
-        )
-        linked = {link.mention_id for r in results for link in r.links}
-        con.executemany(
-            "INSERT INTO core_nlp__mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (m.ad_id, m.mention_id, m.text, m.start_char, m.end_char, m.section, m.method,
-                 m.mention_id in linked, *run)
-                for r in results for m in r.mentions
-            ],
-        )
-        con.executemany(
-            "INSERT INTO core_nlp__links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (r.ad_id, k.mention_id, k.skill_code, k.source, k.score, k.rank, k.method, *run)
-                for r in results for k in r.links
-            ],
-        )
-        con.executemany(
-            "INSERT INTO core_nlp__occupations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (o.ad_id, o.rome_code, o.parent_rome_code, o.score, list(o.top_rome_codes), list(o.top_scores), *run)
-                for r in results if (o := r.occupation) is not None
-            ],
-        )
+        con.register("_nlp_ids", ids)
+        try:
+            for table in TABLES:
+                con.execute(f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _nlp_ids)")
+        finally:
+            con.unregister("_nlp_ids")
+        for table, columns in rows.items():
+            n = len(columns["ad_id"])
+            if n == 0:
+                continue
+            run = {"model_name": [model] * n, "config_version": [version] * n, "thresholds": [thresholds] * n,
+                   "referential_version": [referential] * n, "processed_at": pa.array([at] * n, pa.timestamp("us"))}
+            con.register("_nlp_rows", pa.table({**columns, **run}))
+            try:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _nlp_rows")
+            finally:
+                con.unregister("_nlp_rows")
 
 
 def process_ads(

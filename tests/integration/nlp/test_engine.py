@@ -1,3 +1,5 @@
+import json
+
 import duckdb
 import pytest
 
@@ -110,3 +112,35 @@ def test_esco_linking_reranker_moves_the_gold_skill_up(toy_ref, tmp_path):
                                      rerank=RerankConfig(top_n=10, weight=0.7))
     assert plain["mrr"] == 0.5  # « weld » makes « weld metals » the first skill
     assert reranked["mrr"] == 1.0 and reranked["reranker"] == "knows-sql"
+
+
+def test_stored_rows_are_the_processed_records(engine):
+    """Bulk (Arrow) inserts keep every field: mentions, links, occupations with their lists, skips."""
+    con = duckdb.connect(":memory:")
+    for statement in DDL:
+        con.execute(statement)
+    results = engine.process([AD, AdText("ad-empty", "", "")])
+    store_results(con, engine, results)
+    ad, skipped = results
+    assert con.execute("SELECT skipped_reason, n_mentions FROM core_nlp__processed_ads ORDER BY ad_id").fetchall() == [
+        (None, len(ad.mentions)), (skipped.skipped_reason, 0)]
+    stored = con.execute(
+        "SELECT mention_id, text, start_char, end_char, section, method FROM core_nlp__mentions ORDER BY start_char, end_char"
+    ).fetchall()
+    assert stored == [(m.mention_id, m.text, m.start_char, m.end_char, m.section, m.method)
+                      for m in sorted(ad.mentions, key=lambda m: (m.start_char, m.end_char))]
+    links = con.execute("SELECT mention_id, skill_code, source, score, rank, method FROM core_nlp__links").fetchall()
+    assert sorted(links) == sorted((k.mention_id, k.skill_code, k.source, k.score, k.rank, k.method) for k in ad.links)
+    occ = con.execute("SELECT rome_code, top_rome_codes, top_scores, thresholds::VARCHAR FROM core_nlp__occupations").fetchall()
+    assert occ == [(ad.occupation.rome_code, list(ad.occupation.top_rome_codes), list(ad.occupation.top_scores),
+                    json.dumps(engine.config.thresholds()))]
+
+
+def test_storing_is_all_or_nothing(engine):
+    con = duckdb.connect(":memory:")
+    for statement in DDL[:-1]:
+        con.execute(statement)
+    con.execute("CREATE TABLE core_nlp__occupations (ad_id VARCHAR)")  # the last insert fails, after the others
+    with pytest.raises(duckdb.Error):
+        store_results(con, engine, engine.process([AD]))
+    assert con.execute("SELECT count(*) FROM core_nlp__mentions").fetchone()[0] == 0
