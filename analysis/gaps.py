@@ -95,15 +95,18 @@ def _skill_table(asks: pd.DataFrame, n_ads: int, con: duckdb.DuckDBPyConnection)
     return counts.reset_index()
 
 
-def _evidence(ads: pd.DataFrame, asks: pd.DataFrame, skill_key: str, limit: int) -> tuple[EvidenceAd, ...]:
-    rows = (asks[asks.skill_key == skill_key].merge(ads, on="ad_id").sort_values("created_at", ascending=False)
-            .drop_duplicates("ad_id"))  # one excerpt per ad, even when it words the skill twice
-    out = []
-    for row in rows.head(limit).itertuples():
+def _evidence(ads: pd.DataFrame, asks: pd.DataFrame, skill_keys: list[str], limit: int) -> dict[str, tuple[EvidenceAd, ...]]:
+    """Up to ``limit`` ads of each skill, most recent first (ties: smallest ad id), one excerpt per
+    ad even when it words the skill twice; one join and one sort for all the skills of a report."""
+    rows = asks[asks.skill_key.isin(skill_keys)].merge(ads, on="ad_id")
+    rows = (rows.sort_values(["skill_key", "created_at", "ad_id"], ascending=[True, False, True], kind="stable")
+            .drop_duplicates(["skill_key", "ad_id"]).groupby("skill_key", sort=False).head(limit))
+    out: dict[str, list[EvidenceAd]] = {key: [] for key in skill_keys}
+    for row in rows.itertuples():
         text = excerpt(row.description, row.label) or f"compétence cochée par l'employeur : {row.label}"
         created = None if pd.isna(row.created_at) else pd.Timestamp(row.created_at).date()
-        out.append(EvidenceAd(ad_id=row.ad_id, created_at=created, excerpt=text))
-    return tuple(out)
+        out[row.skill_key].append(EvidenceAd(ad_id=row.ad_id, created_at=created, excerpt=text))
+    return {key: tuple(found) for key, found in out.items()}
 
 
 def compute_gaps(ctx: GapContext, *, rome_code: str, region_code: str | None = None,
@@ -134,11 +137,12 @@ def compute_gaps(ctx: GapContext, *, rome_code: str, region_code: str | None = N
         coverages = cover(index, rome_code=rome_code, skill_keys=table.skill_key.tolist(),
                           skill_labels=table.skill_label.tolist(), vectors=vectors, candidates=candidates,
                           thresholds=thresholds)
+    evidence = _evidence(ads, asks, table.skill_key.tolist(), cfg.evidence_per_skill) if not table.empty else {}
     skills = [
         SkillDemand(skill_key=row.skill_key, skill_label=row.skill_label, is_linked=bool(row.is_linked),
                     n_ads=int(row.n_ads), share=round(float(row.share), 4), share_low=round(float(row.share_low), 4),
                     share_high=round(float(row.share_high), 4), coverage=coverage,
-                    evidence=_evidence(ads, asks, row.skill_key, cfg.evidence_per_skill))
+                    evidence=evidence[row.skill_key])
         for row, coverage in zip(table.itertuples(), coverages, strict=True)
     ]
     skills.sort(key=lambda s: (_STATUS_ORDER[s.coverage.status.value], -s.share_low, s.skill_label))

@@ -124,3 +124,27 @@ def test_clustering_joins_close_skills_and_separates_far_ones(gap_context):
     labels = _clusters(vectors, floor)
     assert labels[0] == labels[1] != labels[2]
     assert np.unique(_clusters(vectors[:1], floor)).size == 1
+
+
+def test_evidence_is_most_recent_first_one_per_ad_ties_by_id():
+    import pandas as pd
+
+    from analysis.gaps import _evidence
+
+    ads = pd.DataFrame({
+        "ad_id": ["b", "a", "c", "d"],
+        "created_at": pd.to_datetime(["2026-11-02", "2026-11-02", "2026-11-03", None]),
+        "title": ["t"] * 4,
+        "description": ["Gérer les stocks", "Maîtrise : gérer les STOCKS", "Gérer les stocks\nGestion des stocks", "x"],
+    })
+    asks = pd.DataFrame({
+        "ad_id": ["b", "a", "c", "c", "d", "a"],
+        "skill_key": ["K", "K", "K", "K", "K", "L"],
+        "label": ["gérer les stocks", "gérer les stocks", "gérer les stocks", "gestion des stocks", "Stocks", "Inventaire"],
+    })
+    found = _evidence(ads, asks, ["K", "L", "M"], 3)
+    assert [e.ad_id for e in found["K"]] == ["c", "a", "b"]  # newest first, equal dates by id, 3 at most
+    assert found["K"][1].excerpt == "Maîtrise : gérer les STOCKS"
+    assert found["L"][0].excerpt == "compétence cochée par l'employeur : Inventaire"
+    assert found["M"] == ()
+    assert [e.ad_id for e in _evidence(ads, asks, ["K"], 5)["K"]] == ["c", "a", "b", "d"]  # undated last
