@@ -80,27 +80,35 @@ def _occupation_sql(con: duckdb.DuckDBPyConnection) -> str:
                  FROM {occ['table']}) p ON p.ad_id = a.ad_id AND p.r = 1"""
 
 
-def asks_sql(con: duckdb.DuckDBPyConnection) -> str:
-    """(ad_id, skill_key, label) for every skill an ad asks for."""
+def asks_sql(con: duckdb.DuckDBPyConnection, *, within: str | None = None) -> str:
+    """(ad_id, skill_key, label) for every skill an ad asks for; ``within``: the name of a CTE with an
+    ``ad_id`` column, to read only those ads' rows (the best link of each mention is then computed for
+    them only, not for the whole store: a gap report on 100k ads spent 0.4 s per occupation on it)."""
+    ads_of = f"IN (SELECT ad_id FROM {within})" if within else None
     parts = []
     if _columns(con, TICKED) and con.execute(f"SELECT count(*) FROM {TICKED}").fetchone()[0]:
         parts.append(f"""SELECT ad_id, coalesce(skill_code, 'phrase:' || {_NORMALISE.format('label')}) AS skill_key,
-                                label FROM {TICKED}""")
+                                label FROM {TICKED} {f'WHERE ad_id {ads_of}' if ads_of else ''}""")
     m, lk = _resolve(con, "mentions"), _resolve(con, "links")
     if m is not None and con.execute(f"SELECT count(*) FROM {m['table']}").fetchone()[0]:
+        mentions_of = f"{m['ad_id']} {ads_of}" if ads_of else None
         if lk is not None:
             # one skill per mention: its best link, ROME before ESCO (ROME codes are what fiches and
             # certifications speak), only for mentions the NLP stage judged linked (above threshold)
-            rank = f"WHERE {lk['rank']} = 1" if "rank" in lk else ""
+            where = [f"{lk['rank']} = 1"] * ("rank" in lk)
+            if mentions_of:
+                where.append(f"{lk['mention_id']} IN (SELECT {m['mention_id']} FROM {m['table']} WHERE {mentions_of})")
             prefer = ", ".join([f"{lk['source']} = 'rome'"] * ("source" in lk) + [lk["score"]] * ("score" in lk)) or "1"
             link = f"""LEFT JOIN (SELECT {lk['mention_id']} AS mention_id, arg_max({lk['code']}, row({prefer})) AS code
-                       FROM {lk['table']} {rank} GROUP BY 1) l ON l.mention_id = m.{m['mention_id']}"""
+                       FROM {lk['table']} {'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY 1) l
+                       ON l.mention_id = m.{m['mention_id']}"""
             code = f"CASE WHEN m.{m['is_linked']} THEN l.code END" if "is_linked" in m else "l.code"
         else:
             link, code = "", "NULL"
         parts.append(f"""SELECT m.{m['ad_id']} AS ad_id,
                                 coalesce({code}, 'phrase:' || {_NORMALISE.format('m.' + m['text'])}) AS skill_key,
-                                m.{m['text']} AS label FROM {m['table']} m {link}""")
+                                m.{m['text']} AS label FROM {m['table']} m {link}
+                                {f'WHERE m.{mentions_of}' if mentions_of else ''}""")
     if not parts:
         raise UserError("aucune compétence demandée dans la base : ni compétences cochées, ni mentions extraites "
                         "(lancez la collecte puis le traitement NLP)")
@@ -164,7 +172,7 @@ def demand_series(con: duckdb.DuckDBPyConnection, *, period: Literal["week", "mo
     df = con.execute(f"""
         WITH {cte},
         exposure AS (SELECT period_start, rome_code, count(DISTINCT ad_id) AS n_ads FROM ads GROUP BY ALL),
-        asks AS ({asks_sql(con)}),
+        asks AS ({asks_sql(con, within="ads")}),
         k AS (SELECT a.period_start, a.rome_code, s.skill_key, count(DISTINCT a.ad_id) AS n_ads_with_skill,
                      mode(s.label) AS label
               FROM ads a JOIN asks s ON s.ad_id = a.ad_id GROUP BY ALL)
@@ -190,7 +198,7 @@ def item_series(con: duckdb.DuckDBPyConnection, mapping: pd.DataFrame, *, rome_c
     con.register("_item_mapping", mapping[["item_key", "skill_key"]])
     try:
         rows = con.execute(f"""
-            WITH {cte}, asks AS ({asks_sql(con)})
+            WITH {cte}, asks AS ({asks_sql(con, within="ads")})
             SELECT a.period_start, NULL AS rome_code, m.item_key AS skill_key, m.item_key AS skill_label,
                    count(DISTINCT a.ad_id) AS n_ads_with_skill
             FROM ads a JOIN asks s ON s.ad_id = a.ad_id JOIN _item_mapping m ON m.skill_key = s.skill_key

@@ -51,12 +51,13 @@ class GapContext:
 
 def ad_skills(con: duckdb.DuckDBPyConnection, *, rome_code: str, region_code: str | None,
               date_from: date | None, date_to: date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(ads of the occupation [ad_id, created_at, title, description], asks [ad_id, skill_key, label])."""
+    """(ads of the occupation [ad_id, created_at, title], asks [ad_id, skill_key, label]); descriptions
+    are read for the evidence ads only (``_evidence``)."""
     cte, params = ads_cte(con, "month", rome_code, region_code, date_from, date_to)
-    ads = con.execute(f"""WITH {cte} SELECT a.ad_id, j.created_at, j.title, j.description
+    ads = con.execute(f"""WITH {cte} SELECT a.ad_id, j.created_at, j.title
                           FROM ads a JOIN core_ads__job_ads j USING (ad_id) ORDER BY j.created_at, a.ad_id""",
                       params).df()
-    asks = con.execute(f"""WITH {cte}, asks AS ({asks_sql(con)})
+    asks = con.execute(f"""WITH {cte}, asks AS ({asks_sql(con, within='ads')})
                            SELECT DISTINCT s.ad_id, s.skill_key, s.label FROM asks s JOIN ads a USING (ad_id)""",
                        params).df()
     return ads, asks
@@ -82,7 +83,11 @@ def excerpt(description: str, label: str, *, width: int = 220) -> str | None:
 
 
 def _skill_table(asks: pd.DataFrame, n_ads: int, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    counts = asks.groupby("skill_key").agg(n_ads=("ad_id", "nunique"), label=("label", lambda s: s.mode().iat[0]))
+    counts = asks.groupby("skill_key").agg(n_ads=("ad_id", "nunique"))
+    # the most frequent wording of each skill, the first in alphabetical order among equals (``Series.mode``)
+    wordings = asks.groupby(["skill_key", "label"]).size().rename("n").reset_index()
+    wordings = wordings.sort_values(["skill_key", "n", "label"], ascending=[True, False, True], kind="stable")
+    counts["label"] = wordings.drop_duplicates("skill_key").set_index("skill_key").label
     ref = con.execute("SELECT skill_code, any_value(label) FROM core_ref__skills GROUP BY 1").df()
     ref_labels = dict(zip(ref.iloc[:, 0], ref.iloc[:, 1]))
     counts["skill_label"] = [ref_labels.get(k, lbl) for k, lbl in zip(counts.index, counts.label)]
@@ -95,15 +100,21 @@ def _skill_table(asks: pd.DataFrame, n_ads: int, con: duckdb.DuckDBPyConnection)
     return counts.reset_index()
 
 
-def _evidence(ads: pd.DataFrame, asks: pd.DataFrame, skill_keys: list[str], limit: int) -> dict[str, tuple[EvidenceAd, ...]]:
+def _evidence(con: duckdb.DuckDBPyConnection, ads: pd.DataFrame, asks: pd.DataFrame, skill_keys: list[str],
+              limit: int) -> dict[str, tuple[EvidenceAd, ...]]:
     """Up to ``limit`` ads of each skill, most recent first (ties: smallest ad id), one excerpt per
-    ad even when it words the skill twice; one join and one sort for all the skills of a report."""
-    rows = asks[asks.skill_key.isin(skill_keys)].merge(ads, on="ad_id")
-    rows = (rows.sort_values(["skill_key", "created_at", "ad_id"], ascending=[True, False, True], kind="stable")
+    ad even when it words the skill twice (its first wording in alphabetical order: the asks come
+    unordered from SQL); one join and one sort for all the skills of a report, and only the chosen
+    ads' descriptions are read."""
+    rows = asks[asks.skill_key.isin(skill_keys)].merge(ads[["ad_id", "created_at"]], on="ad_id")
+    rows = (rows.sort_values(["skill_key", "created_at", "ad_id", "label"], ascending=[True, False, True, True])
             .drop_duplicates(["skill_key", "ad_id"]).groupby("skill_key", sort=False).head(limit))
+    chosen = list(dict.fromkeys(rows.ad_id))
+    descriptions = dict(con.execute(
+        "SELECT ad_id, description FROM core_ads__job_ads WHERE list_contains(?, ad_id)", [chosen]).fetchall())
     out: dict[str, list[EvidenceAd]] = {key: [] for key in skill_keys}
     for row in rows.itertuples():
-        text = excerpt(row.description, row.label) or f"compétence cochée par l'employeur : {row.label}"
+        text = excerpt(descriptions.get(row.ad_id) or "", row.label) or f"compétence cochée par l'employeur : {row.label}"
         created = None if pd.isna(row.created_at) else pd.Timestamp(row.created_at).date()
         out[row.skill_key].append(EvidenceAd(ad_id=row.ad_id, created_at=created, excerpt=text))
     return {key: tuple(found) for key, found in out.items()}
@@ -137,7 +148,7 @@ def compute_gaps(ctx: GapContext, *, rome_code: str, region_code: str | None = N
         coverages = cover(index, rome_code=rome_code, skill_keys=table.skill_key.tolist(),
                           skill_labels=table.skill_label.tolist(), vectors=vectors, candidates=candidates,
                           thresholds=thresholds)
-    evidence = _evidence(ads, asks, table.skill_key.tolist(), cfg.evidence_per_skill) if not table.empty else {}
+    evidence = _evidence(con, ads, asks, table.skill_key.tolist(), cfg.evidence_per_skill) if not table.empty else {}
     skills = [
         SkillDemand(skill_key=row.skill_key, skill_label=row.skill_label, is_linked=bool(row.is_linked),
                     n_ads=int(row.n_ads), share=round(float(row.share), 4), share_low=round(float(row.share_low), 4),

@@ -111,7 +111,7 @@ def window_asks(con, scope: Scope) -> pd.DataFrame:
     cte, params = ads_cte(con, "week", list(scope.rome_codes) if scope.rome_codes else None, scope.region_code,
                           p.window_start, p.window_end)
     try:
-        sql = asks_sql(con)
+        sql = asks_sql(con, within="ads")
     except UserError:
         return pd.DataFrame(columns=["ad_id", "rome_code", "skill_key"])
     return con.execute(f"""WITH {cte}, asks AS ({sql})

@@ -127,6 +127,7 @@ def test_clustering_joins_close_skills_and_separates_far_ones(gap_context):
 
 
 def test_evidence_is_most_recent_first_one_per_ad_ties_by_id():
+    import duckdb
     import pandas as pd
 
     from analysis.gaps import _evidence
@@ -142,9 +143,13 @@ def test_evidence_is_most_recent_first_one_per_ad_ties_by_id():
         "skill_key": ["K", "K", "K", "K", "K", "L"],
         "label": ["gérer les stocks", "gérer les stocks", "gérer les stocks", "gestion des stocks", "Stocks", "Inventaire"],
     })
-    found = _evidence(ads, asks, ["K", "L", "M"], 3)
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE TABLE core_ads__job_ads AS SELECT ad_id, description FROM ads")
+    ads = ads.drop(columns="description")  # read from the store for the chosen ads only
+    found = _evidence(con, ads, asks, ["K", "L", "M"], 3)
     assert [e.ad_id for e in found["K"]] == ["c", "a", "b"]  # newest first, equal dates by id, 3 at most
     assert found["K"][1].excerpt == "Maîtrise : gérer les STOCKS"
     assert found["L"][0].excerpt == "compétence cochée par l'employeur : Inventaire"
     assert found["M"] == ()
-    assert [e.ad_id for e in _evidence(ads, asks, ["K"], 5)["K"]] == ["c", "a", "b", "d"]  # undated last
+    assert [e.ad_id for e in _evidence(con, ads, asks, ["K"], 5)["K"]] == ["c", "a", "b", "d"]  # undated last
+    assert found["K"][0].excerpt == "Gestion des stocks"  # « c » words it twice: the first wording alphabetically
