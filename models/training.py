@@ -30,4 +30,6 @@ class TrainConfig(Record):
     max_phrases: int | None = Field(default=None, ge=1, description="cap on label phrases (seeded sample)")
     max_alts_per_concept: int = Field(default=4, ge=0, description="alternative labels per concept, corpus and pairs")
     validation_fraction: float = Field(default=0.05, gt=0, lt=0.5)
+    ad_phrases: int = Field(default=0, ge=0, description="candidate phrases of stored ads added to the corpus "
+                                                         "(their text only, never their labels; seeded sample)")
     teacher: str = "use-multilingual-v3"

@@ -49,6 +49,15 @@ def _validation_section(info: dict) -> str:
             "\nEpoch 0 is the initialisation (teacher token vectors, before any training).")
 
 
+def _ads_line(info: dict) -> str:
+    n = info.get("n_ad_phrases", 0)
+    if not n:
+        return "No evaluation file (`../shared/data/eval`) and no job ad is used in training."
+    return (f"Also distilled: {n:,} candidate phrases of the ads stored when training (`--ad-phrases`; their "
+            "text only, never their ticked skills or codes). No evaluation file (`../shared/data/eval`) is read "
+            "by training; make sure the store held no evaluation ads.")
+
+
 def _eval_section(results: list[dict]) -> str:
     if not results:
         return ("_Not measured yet_: run the `skillgap eval …` commands with `--model` set to this folder "
@@ -102,7 +111,7 @@ English description). Pairs: {info.get('n_train_pairs', 0):,} for training,
 {info.get('n_validation_pairs', 0):,} held out (whole concepts) for validation:
 {kinds}
 
-No evaluation file (`../shared/data/eval`) and no job ad is used in training.
+{_ads_line(info)}
 
 ## Recipe
 {RECIPE}

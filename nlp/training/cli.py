@@ -26,24 +26,30 @@ def train_cli(
     store: Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin.")] = None,
     teacher_workers: Annotated[int | None, typer.Option(
         "--teacher-workers", help="Processus du professeur USE (défaut : nombre de cœurs).")] = None,
+    ad_phrases: Annotated[int, typer.Option(
+        "--ad-phrases", min=0, help="Phrases candidates des offres stockées ajoutées au corpus de distillation "
+                                    "(leur texte seulement, jamais leurs compétences cochées ; 0 = aucune).")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", help="Sans barre de progression.")] = False,
 ) -> None:
-    """Entraîne le modèle d'embeddings (statique) à partir des référentiels chargés."""
+    """Entraîne le modèle d'embeddings (statique) à partir des référentiels chargés (et, avec
+    --ad-phrases, du texte des offres stockées)."""
     from models.training import TrainConfig
-    from nlp.training.corpus import read_referentials
+    from nlp.training.corpus import read_ad_phrases, read_referentials
     from nlp.training.pipeline import train_model
     from nlp.training.teacher import UseTeacher
     from skillgap.settings import get_settings
     from skillgap.store import connect
 
-    config = TrainConfig(seed=seed, dim=dim, epochs=epochs, vocab_size=vocab_size, max_phrases=max_phrases)
+    config = TrainConfig(seed=seed, dim=dim, epochs=epochs, vocab_size=vocab_size, max_phrases=max_phrases,
+                         ad_phrases=ad_phrases)
     con = connect(store or get_settings().store, read_only=True)
     try:
         texts = read_referentials(con)
+        phrases = read_ad_phrases(con, limit=ad_phrases, seed=seed)
     finally:
         con.close()
     with UseTeacher(workers=teacher_workers) as teacher:
-        report = train_model(texts, out, config=config, teacher=teacher, show_progress=not quiet)
+        report = train_model(texts, out, config=config, teacher=teacher, show_progress=not quiet, ad_phrases=phrases)
     typer.echo(f"modèle écrit dans {out} ({report.model_size_bytes / 1e6:.1f} Mo), époque gardée "
                f"{report.best_epoch}, {report.seconds['total']:.0f} s")
     summary = {"out": str(out), "best_epoch": report.best_epoch, "seconds": report.seconds["total"],

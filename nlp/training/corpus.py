@@ -1,4 +1,5 @@
-"""Training material for the static embedding model, built from the loaded referentials only.
+"""Training material for the static embedding model, built from the loaded referentials (and,
+when asked, from the candidate phrases of stored ads: their text only, never their labels).
 
 Two products, both deterministic for a given store content and seed:
 
@@ -12,6 +13,10 @@ Two products, both deterministic for a given store content and seed:
   → its fiche label, ESCO alternative → preferred label (FR and EN, skills and occupations),
   ESCO English label → French label; and synthetic ones (``synthetic``): ad-style title → fiche
   label, skill label inside a generic ad sentence → the label. Their anchors join the corpus.
+
+``read_ad_phrases`` adds, when ``--ad-phrases N`` asks for it, a seeded sample of N candidate
+phrases extracted from the stored ads (the NLP stage's clauses, items and objects) to the corpus:
+they are distilled like labels, so the model learns the wording of real ads; no pair, no label.
 
 Evaluation files are never read here: nothing from ``../shared/data/eval`` reaches training.
 """
@@ -204,10 +209,37 @@ def base_phrases(texts: ReferentialTexts, *, max_alts_per_concept: int = 4) -> l
     return sorted(phrases)
 
 
+def read_ad_phrases(con: duckdb.DuckDBPyConnection, *, limit: int, seed: int) -> list[str]:
+    """A seeded sample of ``limit`` distinct candidate phrases of the stored ads (ads read in id order;
+    only their descriptions: titles, ticked skills and codes are never read)."""
+    from nlp.extract import extract_candidates
+    from nlp.text import strip_markup
+
+    if limit <= 0:
+        return []
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "core_ads__job_ads" not in tables:
+        raise UserError("--ad-phrases: the store holds no ads (run `skillgap ingest` or a crawl first)")
+    phrases: dict[str, None] = {}
+    for (description,) in con.execute("SELECT description FROM core_ads__job_ads ORDER BY ad_id").fetchall():
+        for candidate in extract_candidates(strip_markup(description or "")):
+            if text := clean(candidate.text):
+                phrases.setdefault(text, None)
+    found = list(phrases)
+    if not found:
+        raise UserError("--ad-phrases: no candidate phrase in the stored ads' descriptions")
+    if len(found) > limit:
+        found = sorted(random.Random(seed + 2).sample(found, limit))
+    log.info("ad phrases: %d of %d distinct candidates of the stored ads", len(found), len(phrases))
+    return found
+
+
 def build_corpus(texts: ReferentialTexts, *, seed: int, augment_ratio: float = 0.4,
-                 max_phrases: int | None = None, max_alts_per_concept: int = 4) -> list[str]:
+                 max_phrases: int | None = None, max_alts_per_concept: int = 4,
+                 ad_phrases: Sequence[str] = ()) -> list[str]:
     """The distillation corpus: labels plus ``augment_ratio`` × as many augmented phrases,
-    deduplicated, in a fixed order. ``max_phrases`` caps the label part (seeded sample)."""
+    deduplicated, in a fixed order, then ``ad_phrases`` (``read_ad_phrases``). ``max_phrases``
+    caps the label part (seeded sample)."""
     phrases = base_phrases(texts, max_alts_per_concept=max_alts_per_concept)
     if max_phrases is not None and len(phrases) > max_phrases:
         phrases = sorted(random.Random(seed).sample(phrases, max_phrases))
@@ -217,7 +249,7 @@ def build_corpus(texts: ReferentialTexts, *, seed: int, augment_ratio: float = 0
     extra = augment(phrases, verb_labels, noun_labels, seed=seed + 1, n_spans=n_aug // 2,
                     n_prefixed=n_aug - n_aug // 2)
     seen = dict.fromkeys(phrases)
-    for phrase in [*extra, *(p.anchor for p in [*synthetic_pairs(texts), *description_pairs(texts)])]:
+    for phrase in [*extra, *(p.anchor for p in [*synthetic_pairs(texts), *description_pairs(texts)]), *ad_phrases]:
         seen.setdefault(phrase, None)
     return list(seen)
 

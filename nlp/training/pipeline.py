@@ -14,7 +14,7 @@ import platform
 import resource
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +45,7 @@ class TrainingReport:
     config: dict
     referential_versions: dict[str, str]
     n_corpus_phrases: int
+    n_ad_phrases: int
     n_train_pairs: int
     n_validation_pairs: int
     pair_kinds: dict[str, int]
@@ -73,8 +74,10 @@ def train_model(
     config: TrainConfig,
     teacher: Encoder,
     show_progress: bool = True,
+    ad_phrases: Sequence[str] = (),
 ) -> TrainingReport:
-    """Train a static model on ``texts`` with ``teacher`` and write it to ``out_dir``."""
+    """Train a static model on ``texts`` (and ``ad_phrases``, distilled only) with ``teacher`` and
+    write it to ``out_dir``."""
     from nlp.training.trainer import train_static  # imports torch: only when training
 
     t0 = time.perf_counter()
@@ -87,7 +90,8 @@ def train_model(
         return now
 
     corpus = build_corpus(texts, seed=config.seed, augment_ratio=config.augment_ratio,
-                          max_phrases=config.max_phrases, max_alts_per_concept=config.max_alts_per_concept)
+                          max_phrases=config.max_phrases, max_alts_per_concept=config.max_alts_per_concept,
+                          ad_phrases=ad_phrases)
     all_pairs = build_pairs(texts, max_alts_per_concept=config.max_alts_per_concept)
     train_pairs, held_out = split_pairs(all_pairs, validation_fraction=config.validation_fraction)
     log.info("corpus: %d phrases; pairs: %d train, %d validation", len(corpus), len(train_pairs), len(held_out))
@@ -132,6 +136,7 @@ def train_model(
         config=config.model_dump(),
         referential_versions=texts.versions,
         n_corpus_phrases=len(corpus),
+        n_ad_phrases=len(ad_phrases),
         n_train_pairs=len(train_pairs),
         n_validation_pairs=len(held_out),
         pair_kinds=dict(sorted(Counter(p.kind for p in all_pairs).items())),

@@ -181,3 +181,37 @@ def test_split_words_agrees_with_the_tokenizer(text: str) -> None:
     tokenizer = train_wordpiece(["x"], vocab_size=10)
     expected = [w for w, _ in tokenizer.pre_tokenizer.pre_tokenize_str(tokenizer.normalizer.normalize_str(text))]
     assert split_words(text) == expected
+
+
+def test_ad_phrases_come_from_descriptions_only_seeded() -> None:
+    import duckdb
+
+    from nlp.training.corpus import read_ad_phrases
+    from skillgap.errors import UserError
+
+    con = duckdb.connect(":memory:")
+    with pytest.raises(UserError, match="no ads"):
+        read_ad_phrases(con, limit=5, seed=0)
+    con.execute("CREATE TABLE core_ads__job_ads (ad_id VARCHAR, title VARCHAR, description VARCHAR)")
+    con.execute("""INSERT INTO core_ads__job_ads VALUES
+        ('2', 'Cariste H/F', 'Vos missions :\n- Conduire un chariot élévateur\n- Gérer les stocks'),
+        ('1', 'Magasinier', 'Profil : rigueur, ponctualité\n- Gérer les stocks'),
+        ('3', 'Vendeur', NULL)""")
+    every = read_ad_phrases(con, limit=1000, seed=0)
+    assert "Conduire un chariot élévateur" in every and every.count("Gérer les stocks") == 1
+    assert not any("Cariste" in p or "Magasinier" in p for p in every)  # titles are not read
+    two = read_ad_phrases(con, limit=2, seed=0)
+    assert len(two) == 2 and set(two) <= set(every) and two == read_ad_phrases(con, limit=2, seed=0)
+    assert read_ad_phrases(con, limit=0, seed=0) == []
+
+
+def test_ad_phrases_join_the_corpus_and_the_card(tmp_path: Path) -> None:
+    from nlp.training.pipeline import train_model
+
+    ads = ["Conduire un chariot élévateur", "Gérer les stocks"]
+    assert build_corpus(toy_texts(), seed=0, ad_phrases=ads)[-1] == "Conduire un chariot élévateur"
+    config = TrainConfig(seed=3, dim=8, epochs=1, vocab_size=150, batch_size=4, validation_fraction=0.3, ad_phrases=2)
+    train_model(toy_texts(), tmp_path / "m", config=config, teacher=HashTeacher(), show_progress=False, ad_phrases=ads)
+    info = json.loads((tmp_path / "m" / "training_info.json").read_text())
+    assert info["n_ad_phrases"] == 2 and info["config"]["ad_phrases"] == 2
+    assert "2 candidate phrases of the ads stored" in (tmp_path / "m" / "README.md").read_text()
