@@ -48,7 +48,6 @@ class SkillRanker:
         self.kind_bonus = np.array([config.kind_bonus.get(k, 0.0) for k in kinds], dtype=np.float32)
         self.kind_order = {code: _KIND_ORDER.get(k, 3) for code, k in zip(self.codes, kinds, strict=True)}
         self.parent = ref.parent_code
-        self._bonus_cache: dict[tuple[str, ...], dict[int, float]] = {}
         self._rows_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self.fiches: dict[str, FicheSkills] = {}
         for rome_code, frame in ref.fiche_skills().items():
@@ -67,19 +66,10 @@ class SkillRanker:
 
     def clear_cache(self) -> None:
         """Forget the memoised bonuses of fiche combinations (``skillgap bench nlp``: runs start cold)."""
-        self._bonus_cache.clear()
         self._rows_cache.clear()
 
-    def _fiche_bonus(self, fiche_codes: tuple[str, ...]) -> dict[int, float]:
-        """index row → best fiche bonus + prior among the predicted fiches (memoised: ads share fiches)."""
-        cached = self._bonus_cache.get(fiche_codes)
-        if cached is None:
-            if len(self._bonus_cache) > 4096:
-                self._bonus_cache.clear()
-            cached = self._bonus_cache[fiche_codes] = self._compute_fiche_bonus(fiche_codes)
-        return cached
-
     def _compute_fiche_bonus(self, fiche_codes: tuple[str, ...]) -> dict[int, float]:
+        """index row → best fiche bonus + prior among the predicted fiches."""
         bonus: dict[int, float] = {}
         for rank, code in enumerate(fiche_codes[: len(self.config.fiche_bonus)]):
             codes = {code, self.parent(code)} if self.config.with_parent else {code}
@@ -107,12 +97,13 @@ class SkillRanker:
         return rows, mention_vecs @ self.vectors[rows].T
 
     def _fiche_rows(self, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, their bonus) of ``_fiche_bonus`` as arrays, rows in insertion order (memoised)."""
+        """(rows, their bonus) of ``_compute_fiche_bonus`` as arrays, rows in insertion order (memoised:
+        ads share fiches)."""
         cached = self._rows_cache.get(fiche_codes)
         if cached is None:
             if len(self._rows_cache) > 4096:
                 self._rows_cache.clear()
-            bonus = self._fiche_bonus(fiche_codes)
+            bonus = self._compute_fiche_bonus(fiche_codes)
             cached = self._rows_cache[fiche_codes] = (
                 np.fromiter(bonus, dtype=np.int64, count=len(bonus)),
                 np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus)),

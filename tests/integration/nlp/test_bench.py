@@ -38,4 +38,4 @@ def test_clear_caches_forgets_what_processed_ads_left(engine):
     assert engine.matcher._seen and is_boilerplate.cache_info().currsize
     engine.clear_caches()
     assert not engine.matcher._seen and is_boilerplate.cache_info().currsize == 0
-    assert not engine.ranker._bonus_cache
+    assert not engine.ranker._rows_cache
