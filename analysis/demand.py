@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from skillgap.errors import UserError
+from skillgap.store import registered
 
 log = logging.getLogger(__name__)
 
@@ -195,16 +196,13 @@ def item_series(con: duckdb.DuckDBPyConnection, mapping: pd.DataFrame, *, rome_c
     cte, params = ads_cte(con, period, rome_codes, region_code, date_from, date_to)
     exposure = con.execute(f"""WITH {cte} SELECT period_start, NULL AS rome_code, count(DISTINCT ad_id) AS n_ads
                                FROM ads GROUP BY ALL ORDER BY period_start""", params).df()
-    con.register("_item_mapping", mapping[["item_key", "skill_key"]])
-    try:
+    with registered(con, "_item_mapping", mapping[["item_key", "skill_key"]]):
         rows = con.execute(f"""
             WITH {cte}, asks AS ({asks_sql(con, within="ads")})
             SELECT a.period_start, NULL AS rome_code, m.item_key AS skill_key, m.item_key AS skill_label,
                    count(DISTINCT a.ad_id) AS n_ads_with_skill
             FROM ads a JOIN asks s ON s.ad_id = a.ad_id JOIN _item_mapping m ON m.skill_key = s.skill_key
             GROUP BY ALL""", params).df()
-    finally:
-        con.unregister("_item_mapping")
     for df in (rows, exposure):
         df["period_start"] = pd.to_datetime(df["period_start"]).dt.date
     rows = rows.merge(exposure[["period_start", "n_ads"]], on="period_start")

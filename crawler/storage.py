@@ -24,7 +24,7 @@ from crawler.dedupe import (
     signature_to_bytes,
 )
 from models.jobad import AdSource, JobAd
-from skillgap.store import connect, transaction
+from skillgap.store import connect, registered, transaction
 
 log = logging.getLogger(__name__)
 
@@ -200,17 +200,16 @@ class AdStore:
                 for r in self._sources.values()
             ]
             if touches:
-                self.con.register("_touches", pa.Table.from_pylist(touches))
-                self.con.execute(
-                    "UPDATE core_ads__ad_sources s SET last_seen_at = greatest(s.last_seen_at, t.seen_at) "
-                    "FROM _touches t WHERE s.source = t.source AND s.source_key = t.source_key"
-                )
-                self.con.execute(
-                    "UPDATE core_ads__job_ads a SET last_seen_at = greatest(a.last_seen_at, m.seen_at) FROM "
-                    "(SELECT s.ad_id, max(t.seen_at) AS seen_at FROM _touches t JOIN core_ads__ad_sources s "
-                    "USING (source, source_key) GROUP BY s.ad_id) m WHERE a.ad_id = m.ad_id"
-                )
-                self.con.unregister("_touches")
+                with registered(self.con, "_touches", pa.Table.from_pylist(touches)):
+                    self.con.execute(
+                        "UPDATE core_ads__ad_sources s SET last_seen_at = greatest(s.last_seen_at, t.seen_at) "
+                        "FROM _touches t WHERE s.source = t.source AND s.source_key = t.source_key"
+                    )
+                    self.con.execute(
+                        "UPDATE core_ads__job_ads a SET last_seen_at = greatest(a.last_seen_at, m.seen_at) FROM "
+                        "(SELECT s.ad_id, max(t.seen_at) AS seen_at FROM _touches t JOIN core_ads__ad_sources s "
+                        "USING (source, source_key) GROUP BY s.ad_id) m WHERE a.ad_id = m.ad_id"
+                    )
         self._ads.clear()
         self._skills.clear()
         self._minhashes.clear()
@@ -218,11 +217,10 @@ class AdStore:
         self._touches.clear()
 
     def _insert(self, table: str, columns: list[str], rows: list[dict], conflict: str, *, replace: bool = False) -> None:
-        self.con.register("_batch", pa.Table.from_pylist(rows))
         verb = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
         names = ", ".join(columns)
-        self.con.execute(f"{verb} {table} ({names}) SELECT {names} FROM _batch {conflict}")
-        self.con.unregister("_batch")
+        with registered(self.con, "_batch", pa.Table.from_pylist(rows)):
+            self.con.execute(f"{verb} {table} ({names}) SELECT {names} FROM _batch {conflict}")
 
     def counts(self) -> dict[str, int]:
         """Rows per table (for summaries and tests)."""

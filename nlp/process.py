@@ -12,7 +12,7 @@ import pyarrow as pa
 from models.nlp import ProcessedAd
 from nlp.engine import AdText, NlpEngine
 from nlp.schema import TABLES
-from skillgap.store import transaction
+from skillgap.store import registered, transaction
 
 
 def ads_to_process(con: duckdb.DuckDBPyConnection, *, reprocess: bool, limit: int | None = None) -> list[AdText]:
@@ -70,23 +70,17 @@ def store_results(con: duckdb.DuckDBPyConnection, engine: NlpEngine, results: Se
     }
     ids = pa.table({"ad_id": pa.array([r.ad_id for r in results], pa.string())})
     with transaction(con):
-        con.register("_nlp_ids", ids)
-        try:
+        with registered(con, "_nlp_ids", ids):
             for table in TABLES:
                 con.execute(f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _nlp_ids)")
-        finally:
-            con.unregister("_nlp_ids")
         for table, columns in rows.items():
             n = len(columns["ad_id"])
             if n == 0:
                 continue
             run = {"model_name": [model] * n, "config_version": [version] * n, "thresholds": [thresholds] * n,
                    "referential_version": [referential] * n, "processed_at": pa.array([at] * n, pa.timestamp("us"))}
-            con.register("_nlp_rows", pa.table({**columns, **run}))
-            try:
+            with registered(con, "_nlp_rows", pa.table({**columns, **run})):
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _nlp_rows")
-            finally:
-                con.unregister("_nlp_rows")
 
 
 def process_ads(

@@ -53,3 +53,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, data: object) -> Iterator[str]:
+    """``data`` (an Arrow table or a pandas frame) visible to SQL as the view ``name`` for the block."""
+    con.register(name, data)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
