@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ from skillgap.cliutil import Fmt, check_region, json_default, parse_date, store_
 from skillgap.settings import get_settings
 from skillgap.store import connect
 
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Fichier DuckDB du magasin.")]
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin.")]
 ModelOption = Annotated[str, typer.Option("--model", help="Modèle d'embedding : default, use, ou un dossier.")]
 
 
@@ -51,9 +51,9 @@ def eval_coverage_cmd(
 
 
 RomeOption = Annotated[str, typer.Option("--rome", help="Code ROME du métier (ex. M1805).")]
-RegionOption = Annotated[Optional[str], typer.Option("--region", help="Code région INSEE (ex. 84).")]
-FromOption = Annotated[Optional[str], typer.Option("--from", help="Début de période AAAA-MM-JJ.")]
-ToOption = Annotated[Optional[str], typer.Option("--to", help="Fin de période AAAA-MM-JJ (incluse).")]
+RegionOption = Annotated[str | None, typer.Option("--region", help="Code région INSEE (ex. 84).")]
+FromOption = Annotated[str | None, typer.Option("--from", help="Début de période AAAA-MM-JJ.")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Fin de période AAAA-MM-JJ (incluse).")]
 FormatOption = Annotated[Fmt, typer.Option("--format", help="text, json ou csv.")]
 AllActiveOption = Annotated[bool, typer.Option("--all-active", help="Toutes les certifications actives, pas seulement celles liées au métier.")]
 

@@ -20,8 +20,8 @@ with many generic blocks ("communiquer", "gérer un projet") look close to every
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 import duckdb
 import numpy as np

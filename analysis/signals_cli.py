@@ -14,7 +14,10 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from skillgap.cliutil import Fmt, check_region as _check_region, json_default as _default, parse_date as _date
+from skillgap.cliutil import Fmt
+from skillgap.cliutil import check_region as _check_region
+from skillgap.cliutil import json_default as _default
+from skillgap.cliutil import parse_date as _date
 from skillgap.cliutil import store_or_default as _store
 from skillgap.errors import NotFoundError, UserError
 
@@ -58,7 +61,7 @@ def signals_command(store: Path, *, kind: str | None, rome_code: str | None, reg
                     date_from: date | None, date_to: date | None, period: str) -> tuple[list[dict], dict]:
     """Rows and context of ``skillgap signals`` (raises UserError rather than returning nothing)."""
     from analysis.demand import demand_series, exposure_series
-    from analysis.signals import SignalSettings, signals_from_tests, assess_series
+    from analysis.signals import SignalSettings, assess_series, signals_from_tests
     from referentials import queries
     from skillgap.store import connect
 

@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 
 from analysis.demand import demand_series, exposure_series, item_series
-from analysis.signals import SignalSettings, signals_from_tests, assess_series
+from analysis.signals import SignalSettings, assess_series, signals_from_tests
 from models.signals import WatchItem, WatchReport
 from referentials import queries
 from skillgap.errors import NotFoundError, UserError

@@ -21,7 +21,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -120,7 +120,7 @@ def save(con: duckdb.DuckDBPyConnection, *, kind: str, params: dict[str, Any], f
          payload: str, compute_s: float) -> CacheEntry:
     """Store a result under its key; drop the entries of the same request computed on another state."""
     pkey, key = params_key(kind, params), cache_key(kind, params, fp)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM out_api__result_cache WHERE params_key = ?", [pkey])

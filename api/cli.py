@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Fichier DuckDB du magasin (défaut : SKILLGAP_STORE).")]
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin (défaut : SKILLGAP_STORE).")]
 
 
 def serve_cmd(host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
@@ -45,8 +45,8 @@ def apikey_create_cmd(label: Annotated[str, typer.Option("--label", help="Utilis
     typer.echo(key)
 
 
-def warm_cmd(rome: Annotated[Optional[list[str]], typer.Option("--rome", help="Codes ROME (défaut : tous ceux des offres).")] = None,
-             region: Annotated[Optional[list[str]], typer.Option("--region", help="Régions en plus du total national.")] = None,
+def warm_cmd(rome: Annotated[list[str] | None, typer.Option("--rome", help="Codes ROME (défaut : tous ceux des offres).")] = None,
+             region: Annotated[list[str] | None, typer.Option("--region", help="Régions en plus du total national.")] = None,
              store: StoreOption = None) -> None:
     """Calcule et met en cache les écarts et modules servis par l'API (lot hebdomadaire)."""
     from api.compute import warm_cache

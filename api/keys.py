@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -38,7 +38,7 @@ def create_key(con: duckdb.DuckDBPyConnection, *, label: str) -> str:
         raise UserError("apikey create : --label vide (nommez l'utilisateur ou le service)")
     key_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_hex(16)
     con.execute("INSERT INTO core_api__keys VALUES (?, ?, ?, ?, ?, NULL)",
-                [key_id, label.strip(), salt, _hash(salt, secret), datetime.now(timezone.utc).replace(tzinfo=None)])
+                [key_id, label.strip(), salt, _hash(salt, secret), datetime.now(UTC).replace(tzinfo=None)])
     return f"{PREFIX}_{key_id}_{secret}"
 
 

@@ -49,6 +49,7 @@ ITEM_PIPELINES = {
 #: DuckDB store; empty means skillgap's default (env SKILLGAP_STORE)
 JOBADS_STORE = ""
 from crawler.dedupe import THRESHOLD as JOBADS_NEAR_DUPLICATE_THRESHOLD  # noqa: E402, F401 - a setting; one source for the value
+
 JOBADS_LANGUAGES = ["fr"]
 
 # France Travail API (credentials from env FT_CLIENT_ID / FT_CLIENT_SECRET, never logged)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from skillgap.errors import UserError
 
 ModelOption = Annotated[
-    Optional[str], typer.Option("--model", help="default | use | minilm | spacy-md | dossier sentence-transformers")
+    str | None, typer.Option("--model", help="default | use | minilm | spacy-md | dossier sentence-transformers")
 ]
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Fichier DuckDB (défaut : réglages).")]
-RerankOption = Annotated[Optional[str], typer.Option(
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB (défaut : réglages).")]
+RerankOption = Annotated[str | None, typer.Option(
     "--rerank", help="Re-classe les meilleurs candidats avec un 2e encodeur : use | dossier sentence-transformers "
                      "| none (défaut : rerank.model de nlp/config.toml).")]
 
@@ -73,9 +73,9 @@ def eval_occupations_cmd(ads: Annotated[Path, typer.Option("--ads")], model: Mod
 
 def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], model: ModelOption = None,
                   store: StoreOption = None, rerank: RerankOption = None,
-                  rerank_top: Annotated[Optional[int], typer.Option(
+                  rerank_top: Annotated[int | None, typer.Option(
                       "--rerank-top", help="Candidats re-classés (défaut : rerank.esco_top_n de nlp/config.toml).")] = None,
-                  rerank_weight: Annotated[Optional[float], typer.Option(
+                  rerank_weight: Annotated[float | None, typer.Option(
                       "--rerank-weight", help="Poids du re-classeur (défaut : rerank.esco_weight de nlp/config.toml).")] = None,
                   ) -> None:
     """Liaison phrase → compétences ESCO (TECH/HOUSE/TECHWOLF) : RP@5, RP@10, MRR."""
@@ -96,7 +96,7 @@ def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], m
 def bench_nlp_cmd(
     ads: Annotated[Path, typer.Option("--ads")], model: ModelOption = None,
     store: StoreOption = None, rerank: RerankOption = None,
-    against: Annotated[Optional[str], typer.Option(
+    against: Annotated[str | None, typer.Option(
         "--against", help="Second modèle mesuré dans la même exécution, en alternance (ex. use) ; "
                           "ajoute against et speedup (rapport des annonces/s).")] = None,
     repeat: Annotated[int, typer.Option("--repeat", min=1, help="Exécutions par modèle ; la meilleure compte.")] = 1,
@@ -114,7 +114,7 @@ def bench_nlp_cmd(
 def process_cmd(store: StoreOption = None, model: ModelOption = None, rerank: RerankOption = None,
                 reprocess: Annotated[bool, typer.Option("--reprocess", help="Retraiter toutes les annonces.")] = False,
                 batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 256,
-                limit: Annotated[Optional[int], typer.Option("--limit", min=1)] = None) -> None:
+                limit: Annotated[int | None, typer.Option("--limit", min=1)] = None) -> None:
     """Extraction, liaison et métier pour les annonces stockées pas encore traitées."""
     from tqdm import tqdm
 

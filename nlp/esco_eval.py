@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 from nlp.embed import Encoder
 from nlp.index import LabelIndex
 from nlp.referential import Referential

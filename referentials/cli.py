@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,7 +16,7 @@ from skillgap.settings import get_settings
 from skillgap.store import connect
 
 StoreOption = Annotated[
-    Optional[Path], typer.Option("--store", help="Fichier DuckDB du magasin (défaut : $SKILLGAP_STORE ou ./data/skillgap.duckdb).")
+    Path | None, typer.Option("--store", help="Fichier DuckDB du magasin (défaut : $SKILLGAP_STORE ou ./data/skillgap.duckdb).")
 ]
 
 ref_app = typer.Typer(help="Référentiels : ROME 4.0, ESCO, correspondance ESCO-ROME, RNCP/RS.", no_args_is_help=True)
@@ -51,10 +51,10 @@ def format_result(r: LoadResult) -> str:
 
 @ref_app.command("load")
 def load_cmd(
-    rome: Annotated[Optional[Path], typer.Option(help="Dossier de l'export CSV ROME 4.0 (unix_*_vNNN_utf8.csv).")] = None,
-    esco: Annotated[Optional[Path], typer.Option(help="Dossier des CSV ESCO (occupations_fr, skills_fr, relations).")] = None,
-    crosswalk: Annotated[Optional[Path], typer.Option(help="Fichier de correspondance ESCO-ROME (FR_*_mapping_esco_rome.csv).")] = None,
-    rncp: Annotated[Optional[list[Path]], typer.Option(help="Fichiers ou dossiers de l'export France Compétences (CSV et/ou XML) ; répétable.")] = None,
+    rome: Annotated[Path | None, typer.Option(help="Dossier de l'export CSV ROME 4.0 (unix_*_vNNN_utf8.csv).")] = None,
+    esco: Annotated[Path | None, typer.Option(help="Dossier des CSV ESCO (occupations_fr, skills_fr, relations).")] = None,
+    crosswalk: Annotated[Path | None, typer.Option(help="Fichier de correspondance ESCO-ROME (FR_*_mapping_esco_rome.csv).")] = None,
+    rncp: Annotated[list[Path] | None, typer.Option(help="Fichiers ou dossiers de l'export France Compétences (CSV et/ou XML) ; répétable.")] = None,
     store: StoreOption = None,
 ) -> None:
     """Charge les référentiels (sans option : les données embarquées). Recharger les mêmes fichiers ne fait rien."""

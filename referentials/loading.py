@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -24,8 +24,16 @@ import pandas as pd
 
 from models.base import Record
 from models.referential import (
-    Appellation, Block, Certification, EscoOccupation, EscoOccupationSkill, Occupation, OccupationSkill,
-    RomeEscoLink, Skill, Source,
+    Appellation,
+    Block,
+    Certification,
+    EscoOccupation,
+    EscoOccupationSkill,
+    Occupation,
+    OccupationSkill,
+    RomeEscoLink,
+    Skill,
+    Source,
 )
 from referentials.base import SourceFiles
 from referentials.common import LoadReport, sha256_file
@@ -120,7 +128,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, paths: Sequence[
                 "SELECT count(*) FROM core_rncp__rome_links WHERE version_id = ?", [version_id]).fetchone()[0]
         con.execute(
             "INSERT INTO core_meta__referential_versions VALUES (?, ?, ?, ?, ?, false, ?, ?, ?)",
-            [version_id, source.value, files.version_label, json.dumps(hashes), datetime.now(timezone.utc),
+            [version_id, source.value, files.version_label, json.dumps(hashes), datetime.now(UTC),
              json.dumps(counts), json.dumps(dict(report.dropped)), json.dumps(dict(report.notes))])
         _make_current(con, source, version_id)
     return LoadResult(source.value, version_id, files.version_label, "loaded", counts, dict(report.dropped),

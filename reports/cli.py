@@ -6,21 +6,21 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from skillgap.cliutil import check_region, json_default, store_or_default
 from skillgap.errors import UserError
 
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Fichier DuckDB du magasin.")]
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin.")]
 OutOption = Annotated[Path, typer.Option("--out", help="Dossier des rapports (un sous-dossier par semaine).")]
-WeekOption = Annotated[Optional[str], typer.Option(
+WeekOption = Annotated[str | None, typer.Option(
     "--week", help="Semaine ISO AAAA-Wss (ex. 2026-W48) ; défaut : la dernière semaine terminée.")]
-BranchOption = Annotated[Optional[str], typer.Option("--branch", help="Branche définie dans reports/branches.toml.")]
-RomeOption = Annotated[Optional[list[str]], typer.Option("--rome", help="Code ROME à inclure (option répétable).")]
+BranchOption = Annotated[str | None, typer.Option("--branch", help="Branche définie dans reports/branches.toml.")]
+RomeOption = Annotated[list[str] | None, typer.Option("--rome", help="Code ROME à inclure (option répétable).")]
 TopOption = Annotated[int, typer.Option("--top", min=1, max=30, help="Nombre de métiers principaux analysés.")]
-PdfOption = Annotated[Optional[bool], typer.Option(
+PdfOption = Annotated[bool | None, typer.Option(
     "--pdf/--no-pdf", help="PDF via Chromium : exigé (--pdf), jamais (--no-pdf) ; défaut : si Chromium est présent.")]
 ModelOption = Annotated[str, typer.Option("--model", help="Modèle d'embedding : default, use, ou un dossier.")]
 
@@ -47,7 +47,7 @@ def _command() -> str:
 
 
 def report_weekly_cmd(out: OutOption, week: WeekOption = None,
-                      region: Annotated[Optional[str], typer.Option("--region", help="Code région INSEE (ex. 84).")] = None,
+                      region: Annotated[str | None, typer.Option("--region", help="Code région INSEE (ex. 84).")] = None,
                       branch: BranchOption = None, rome: RomeOption = None, top: TopOption = 5,
                       pdf: PdfOption = None, store: StoreOption = None, model: ModelOption = "default") -> None:
     """Rapport hebdomadaire HTML (et PDF) avec graphiques, à partir des offres déjà en base."""
@@ -69,13 +69,13 @@ def report_weekly_cmd(out: OutOption, week: WeekOption = None,
 
 
 def weekly_cmd(out: OutOption, week: WeekOption = None,
-               region: Annotated[Optional[list[str]], typer.Option(
+               region: Annotated[list[str] | None, typer.Option(
                    "--region", help="Code région INSEE (répétable : un rapport par région ; défaut : France entière).")] = None,
                branch: BranchOption = None, rome: RomeOption = None, top: TopOption = 5,
-               ingest: Annotated[Optional[list[Path]], typer.Option(
+               ingest: Annotated[list[Path] | None, typer.Option(
                    "--ingest", help="Fichier d'offres à importer (répétable ; JSON lines France Travail, JobPosting, CSV).")] = None,
-               crawl: Annotated[Optional[str], typer.Option("--crawl", help="Araignée à lancer : france_travail ou jobposting.")] = None,
-               crawl_arg: Annotated[Optional[list[str]], typer.Option("--crawl-arg", help="Argument de l'araignée CLE=VALEUR.")] = None,
+               crawl: Annotated[str | None, typer.Option("--crawl", help="Araignée à lancer : france_travail ou jobposting.")] = None,
+               crawl_arg: Annotated[list[str] | None, typer.Option("--crawl-arg", help="Argument de l'araignée CLE=VALEUR.")] = None,
                process: Annotated[bool, typer.Option("--process/--no-process", help="Traitement NLP des nouvelles offres.")] = True,
                warm_cache: Annotated[bool, typer.Option("--warm-cache/--no-warm-cache", help="Pré-calcule le cache de l'API.")] = True,
                pdf: PdfOption = None, store: StoreOption = None, model: ModelOption = "default") -> None:

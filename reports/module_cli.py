@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,8 +23,8 @@ class DraftFormat(str, Enum):
 def draft_cmd(
     module_id: Annotated[str, typer.Argument(help="Identifiant du module (ex. MOD-M1805-60c7ae25).")],
     fmt: Annotated[DraftFormat, typer.Option("--format", help="md ou docx.")] = DraftFormat.md,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Fichier de sortie (défaut : sortie standard pour md).")] = None,
-    store: Annotated[Optional[Path], typer.Option("--store", help="Fichier DuckDB du magasin.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Fichier de sortie (défaut : sortie standard pour md).")] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin.")] = None,
 ) -> None:
     """Écrit la « fiche module complémentaire » d'un module candidat (champs de l'acheteur marqués À COMPLÉTER)."""
     from reports.module_draft import render_draft

@@ -15,7 +15,7 @@ import os
 import shutil
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -175,7 +175,7 @@ def parameters(data: WeeklyData, *, command: str | None) -> dict:
         "certifications_watched": [w.rncp_code for w in data.watches],
         "watch_failures": [asdict(f) for f in data.watch_failures],
         "signals_failure": asdict(data.signals_failure) if data.signals_failure else None,
-        "generated_at": datetime.now(timezone.utc).replace(microsecond=0), "command": command,
+        "generated_at": datetime.now(UTC).replace(microsecond=0), "command": command,
     }
 
 

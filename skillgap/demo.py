@@ -19,7 +19,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -58,7 +58,7 @@ def last_full_week(today: date) -> tuple[date, str]:
 
 
 def demo(
-    store: Annotated[Optional[Path], typer.Option("--store", help="Fichier DuckDB du magasin.")] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Dossier des sorties (rapport, fiche module).")] = Path("out/demo"),
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Démarrer l'API à la fin.")] = True,
     port: Annotated[int, typer.Option(help="Port de l'API.")] = 8000,

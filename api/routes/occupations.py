@@ -10,11 +10,17 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from api.compute import cached_result, gap_params
-from api.deps import (ComputerDep, ConDep, FiltersDep, FormatDep, PageDep, ReadAccess, RomeCodeDep,
-                      SettingsDep)
+from api.deps import ComputerDep, ConDep, FiltersDep, FormatDep, PageDep, ReadAccess, RomeCodeDep, SettingsDep
 from api.errors import ERROR_RESPONSES
-from api.models import (CertificationSummary, GapPage, ModulesResult, Occupation, OccupationSkill,
-                        OccupationSummary, Page)
+from api.models import (
+    CertificationSummary,
+    GapPage,
+    ModulesResult,
+    Occupation,
+    OccupationSkill,
+    OccupationSummary,
+    Page,
+)
 from api.output import CSV_RESPONSE_DOC, csv_response
 from referentials import queries
 

@@ -192,9 +192,10 @@ def test_signals_and_watch_answer_with_the_shape(client: TestClient) -> None:
 
 
 def test_reads_can_be_closed(api_store, api_key: str) -> None:
+    from api_support import HashEncoder
+
     from api.main import create_app
     from api.settings import ApiSettings
-    from api_support import HashEncoder
 
     closed = create_app(ApiSettings(store=api_store, api_read_open=False), encoder_factory=HashEncoder)
     with TestClient(closed) as c:

@@ -2,7 +2,6 @@ import json
 
 import duckdb
 import pytest
-
 from nlp_support import HashEncoder
 
 from nlp.embed import CachedEncoder

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from analysis.signals import benjamini_hochberg, complete_series, detect_signals, fit_trend, assess_series
+from analysis.signals import assess_series, benjamini_hochberg, complete_series, detect_signals, fit_trend
 from analysis.simulate import SimulationSettings, evaluate_signals
 
 MONTHS = [dt.date(2023 + m // 12, m % 12 + 1, 1) for m in range(24)]

@@ -399,8 +399,11 @@ def test_undecodable_bytes_json(tmp_path):
 def test_undecodable_bytes_xml(tmp_path):
     text = (MINI / "export_fiches_RNCP_V4_1_2026_02_01.xml").read_text(encoding="utf-8")
     path = write(tmp_path / "export_fiches_RNCP_V4_1_2026_02_01.xml", text, encoding="latin-1")
-    with pytest.raises(InputFileError, match=r"line \d+: malformed or truncated XML in FICHE #1 \(RNCP100\)"):
+    # Our message names the file, the line and the fiche being read; whether libxml2 had read the
+    # fiche's number before meeting the bad byte depends on how far it buffered (lxml 5 vs 6).
+    with pytest.raises(InputFileError, match=r"line \d+: malformed or truncated XML in FICHE #1 \(") as info:
         load_file(path)
+    assert path.name in str(info.value)
 
 
 def test_truncated_gzip_csv(tmp_path):

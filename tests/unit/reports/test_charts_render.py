@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from reports import charts
+from reports.period import parse_week
 from reports.render import _environment, fr_date, fr_int, fr_pct
 from reports.weekly import volumes, weekly_series
-from reports.period import parse_week
 
 
 def _colours(path) -> int:

@@ -1,0 +1,202 @@
+"""``skillgap watch``: obsolescence and emergence signals for one RNCP certification.
+
+For certification Z: its blocks and their competence items (the block title when the items are
+unknown — ``item_source`` says which), the occupations linked to Z (RNCP links name ROME v3
+codes; ROME 4.0 fiches whose code or ``parent_rome_code`` is linked are added), and the demand in
+the ads of those occupations:
+
+- each item is matched to demanded skills by a ``Matcher``; an ad asks for the item when it asks
+  for any matched skill;
+- *rare*: the upper bound of the Wilson 95% interval of the item's share of ads is below
+  ``rare_threshold``; *declining*: the trend test of ``analysis.signals`` (BH across the items of
+  the certification) finds a significant decrease;
+- the emerging skills of the same ads (``analysis.signals``) are listed beside.
+
+``Matcher`` is ``(block_items: list[str], skills: DataFrame[skill_key, skill_label]) ->
+DataFrame[block_item, skill_key, score]``. ``lexical_match`` (token overlap) is the stand-in until
+the embedding matcher of ``analysis.coverage`` is available; ``default_matcher`` picks it up then.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from analysis.demand import demand_series, exposure_series, item_series
+from analysis.signals import SignalSettings, assess_series, signals_from_tests
+from models.signals import WatchItem, WatchReport
+from referentials import queries
+from skillgap.errors import NotFoundError, UserError
+
+Matcher = Callable[[list[str], pd.DataFrame], pd.DataFrame]
+_STOP = set("les des une pour avec dans sur par aux ses son leur leurs et ou en du de la le un au est qui que "
+            "selon ainsi afin".split())
+
+
+def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval of a proportion ``k / n``.
+
+    >>> [round(x, 4) for x in wilson_interval(0, 200)]
+    [0.0, 0.0188]
+    """
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _tokens(text: str) -> set[str]:
+    text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return {w[:6] for w in re.findall(r"[a-z0-9+#]{3,}", text) if w not in _STOP}
+
+
+def lexical_match(block_items: list[str], skills: pd.DataFrame) -> pd.DataFrame:
+    """Stand-in matcher: Dice coefficient of content-word stems (6 letters), accents removed.
+
+    >>> skills = pd.DataFrame({"skill_key": ["1", "2"], "skill_label": ["Gérer la sécurité informatique", "Cuisiner"]})
+    >>> lexical_match(["Gestion de la sécurité des systèmes informatiques"], skills)[["skill_key", "score"]].round(2).values.tolist()
+    [['1', 0.57]]
+    """
+    rows = []
+    skill_tokens = [(k, _tokens(label)) for k, label in zip(skills["skill_key"], skills["skill_label"].fillna(""))]
+    for item in block_items:
+        a = _tokens(item)
+        for key, b in skill_tokens:
+            if a and b:
+                score = 2 * len(a & b) / (len(a) + len(b))
+                if score > 0:
+                    rows.append((item, key, score))
+    return pd.DataFrame(rows, columns=["block_item", "skill_key", "score"])
+
+
+def default_matcher() -> tuple[str, Matcher, float]:
+    """(name, matcher, threshold): the embedding matcher of ``analysis.coverage`` when it exposes
+    ``match_block_items``, else the lexical stand-in."""
+    try:
+        coverage = importlib.import_module("analysis.coverage")
+    except ImportError:
+        coverage = None
+    real = getattr(coverage, "match_block_items", None)
+    if real is not None:
+        return "analysis.coverage.match_block_items", real, float(getattr(coverage, "MATCH_THRESHOLD", 0.5))
+    return "lexical (Dice on word stems, stand-in)", lexical_match, 0.5
+
+
+def linked_occupations(con: duckdb.DuckDBPyConnection, cert: dict) -> list[str]:
+    """RNCP-linked ROME v3 codes (the certification's and ``core_rncp__rome_links``) plus the ROME 4.0
+    fiches derived from them."""
+    codes = cert.get("rome_codes")
+    linked = set(list(codes) if codes is not None else [])
+    linked |= {r[0] for r in con.execute(
+        f"SELECT rome_code FROM core_rncp__rome_links WHERE version_id = {queries.current('rncp')} AND rncp_code = ?",
+        [cert["rncp_code"]]).fetchall()}
+    if not linked:
+        return []
+    occ = queries.rome_occupations(con)
+    fiches = occ[occ["rome_code"].isin(linked) | occ["parent_rome_code"].isin(linked)]["rome_code"]
+    return sorted(linked | set(fiches))
+
+
+def block_items(blocks: pd.DataFrame) -> pd.DataFrame:
+    """One row per item: the block's competences, or its title when they are unknown."""
+    rows = []
+    for b in blocks.itertuples(index=False):
+        raw = b.competences if isinstance(b.competences, (list, tuple)) or hasattr(b.competences, "__len__") else []
+        comps = [c for c in (list(raw) if not isinstance(raw, str) else [raw]) if isinstance(c, str) and c.strip()]
+        source = "competence" if comps else "block_title"
+        for i, text in enumerate(comps or [b.label]):
+            rows.append({"item_key": f"{b.block_code}#{i}", "rncp_code": b.rncp_code, "block_code": b.block_code,
+                         "block_label": b.label, "item_label": text, "item_source": source})
+    return pd.DataFrame(rows)
+
+
+def assess_items(items: pd.DataFrame, matches: pd.DataFrame, skills: pd.DataFrame, tested: pd.DataFrame, *,
+                 n_ads_with_item: dict[str, int], n_ads: int, rome_codes: list[str], rare_threshold: float,
+                 min_ads: int) -> list[WatchItem]:
+    """Pure core: one ``WatchItem`` per block item from its matches and its tested series."""
+    labels = dict(zip(skills["skill_key"], skills["skill_label"]))
+    by_item = {k: g.sort_values("score", ascending=False) for k, g in matches.groupby("item_key")}
+    tested = tested.set_index("skill_key") if len(tested) else tested
+    out = []
+    for it in items.itertuples(index=False):
+        m = by_item.get(it.item_key)
+        k = n_ads_with_item.get(it.item_key, 0)
+        low, high = wilson_interval(k, n_ads)
+        t = tested.loc[it.item_key] if it.item_key in tested.index else None
+        declining = t is not None and t["kind"] == "declining"
+        rr = None if t is None or pd.isna(t["rate_ratio_per_year"]) else float(t["rate_ratio_per_year"])
+        q = None if t is None or pd.isna(t["q_value"]) else float(t["q_value"])
+        if m is None:
+            status = "not_found" if n_ads >= min_ads else "insufficient"
+        elif high < rare_threshold:
+            status = "rare+declining" if declining else "rare"
+        elif declining:
+            status = "declining"
+        elif n_ads < min_ads:
+            status = "insufficient"
+        else:
+            status = "demanded" if low >= rare_threshold else "insufficient"
+        keys = [] if m is None else m["skill_key"].tolist()
+        out.append(WatchItem(
+            rncp_code=it.rncp_code, block_code=it.block_code, block_label=it.block_label, item_label=it.item_label,
+            item_source=it.item_source, matched_skill_keys=keys, matched_skill_labels=[str(labels.get(x, x)) for x in keys],
+            best_score=None if m is None else float(m["score"].iloc[0]), n_ads=n_ads, n_ads_with_item=k,
+            share=k / n_ads if n_ads else 0.0, share_ci_low=low, share_ci_high=high, rare_threshold=rare_threshold,
+            rate_ratio_per_year=rr, trend_q_value=q, status=status, rome_codes=rome_codes))
+    return out
+
+
+def watch(con: duckdb.DuckDBPyConnection, rncp_code: str, *, period: Literal["week", "month"] = "month",
+          region_code: str | None = None, date_from: date | None = None, date_to: date | None = None,
+          rare_threshold: float = 0.02, min_ads: int = 200, matcher: tuple[str, Matcher, float] | None = None,
+          settings: SignalSettings | None = None) -> WatchReport:
+    """Obsolescence of the block items of ``rncp_code`` and emerging skills in its occupations' ads."""
+    queries.require_loaded(con, "rome", "rncp")
+    cert = queries.certification(con, rncp_code)
+    if cert is None:
+        raise NotFoundError(f"certification {rncp_code} inconnue du RNCP chargé (vérifiez le code, ex. RNCP37674)")
+    blocks = queries.blocks_of_certification(con, rncp_code)
+    if blocks.empty:
+        raise UserError(f"{rncp_code} : aucun bloc de compétences connu pour cette certification")
+    rome_codes = linked_occupations(con, cert)
+    if not rome_codes:
+        raise UserError(f"{rncp_code} : aucun métier ROME lié à cette certification (aucune offre à lire)")
+    s = settings or SignalSettings()
+    rows = demand_series(con, period=period, rome_code=rome_codes, region_code=region_code,
+                         date_from=date_from, date_to=date_to)
+    exposure = exposure_series(con, period=period, rome_code=rome_codes, region_code=region_code,
+                               date_from=date_from, date_to=date_to)
+    n_ads = int(exposure["n_ads"].sum())
+    if n_ads < min_ads:
+        raise UserError(f"{rncp_code} : pas assez d'offres pour les métiers liés ({', '.join(rome_codes)}) : "
+                        f"{n_ads} offre(s), il en faut au moins {min_ads}")
+    name, match, threshold = matcher or default_matcher()
+    items = block_items(blocks)
+    skills = rows.groupby("skill_key", as_index=False)["skill_label"].first()
+    raw = match(items["item_label"].drop_duplicates().tolist(), skills)
+    raw = raw[raw["score"] >= threshold]
+    matches = items[["item_key", "item_label"]].merge(raw, left_on="item_label", right_on="block_item")
+    item_rows, item_exposure = item_series(con, matches[["item_key", "skill_key"]], rome_codes=rome_codes,
+                                           period=period, region_code=region_code, date_from=date_from, date_to=date_to)
+    tested = assess_series(item_rows, exposure=item_exposure, settings=s) if len(item_rows) else pd.DataFrame()
+    totals = item_rows.groupby("skill_key")["n_ads_with_skill"].sum().to_dict() if len(item_rows) else {}
+    # each ad has one period, so summing the periods counts distinct ads
+    watch_items = assess_items(items, matches, skills, tested, n_ads_with_item=totals, n_ads=n_ads,
+                               rome_codes=rome_codes, rare_threshold=rare_threshold, min_ads=min_ads)
+    emerging = signals_from_tests(assess_series(rows, exposure=exposure, settings=s), kind="emerging", period=period)
+    periods = pd.to_datetime(exposure["period_start"])
+    return WatchReport(
+        rncp_code=rncp_code, title=cert.get("title"), rome_codes=rome_codes, n_ads=n_ads, period=period,
+        first_period_start=periods.min().date(), last_period_start=periods.max().date(), matcher=name,
+        match_threshold=threshold, items=watch_items, emerging=emerging,
+        referential_versions={k: v["version_label"] for k, v in queries.current_versions(con).items()})

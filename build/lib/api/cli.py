@@ -1,0 +1,92 @@
+"""``skillgap serve``, ``skillgap apikey create``, ``skillgap api warm``, ``skillgap bench api``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin (défaut : SKILLGAP_STORE).")]
+
+
+def serve_cmd(host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+              port: Annotated[int, typer.Option(help="Port.")] = 8000,
+              store: StoreOption = None,
+              workers: Annotated[int, typer.Option(help="Processus uvicorn (1 : DuckDB n'accepte qu'un processus écrivain).")] = 1) -> None:
+    """Lance l'API HTTP (documentation interactive sur /docs)."""
+    import uvicorn
+
+    from api.main import create_app
+    from api.settings import ApiSettings
+
+    if workers != 1:
+        raise typer.BadParameter("un seul processus : le magasin DuckDB n'accepte qu'un processus écrivain", param_hint="--workers")
+    settings = ApiSettings(**({"store": store} if store else {}))
+    typer.echo(f"skillgap API sur http://{host}:{port} (documentation : http://{host}:{port}/docs) — magasin {settings.store}",
+               err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def apikey_create_cmd(label: Annotated[str, typer.Option("--label", help="Utilisateur ou service qui portera la clé.")],
+                      store: StoreOption = None) -> None:
+    """Crée une clé d'API (stockée hachée) et l'affiche une seule fois."""
+    from api.keys import create_key
+    from skillgap.cliutil import store_or_default
+    from skillgap.store import connect
+
+    con = connect(store_or_default(store))
+    try:
+        key = create_key(con, label=label)
+    finally:
+        con.close()
+    typer.echo("clé créée (elle ne sera plus affichée) ; en-tête X-API-Key :", err=True)
+    typer.echo(key)
+
+
+def warm_cmd(rome: Annotated[list[str] | None, typer.Option("--rome", help="Codes ROME (défaut : tous ceux des offres).")] = None,
+             region: Annotated[list[str] | None, typer.Option("--region", help="Régions en plus du total national.")] = None,
+             store: StoreOption = None) -> None:
+    """Calcule et met en cache les écarts et modules servis par l'API (lot hebdomadaire)."""
+    from api.compute import warm_cache
+    from skillgap.cliutil import check_region, store_or_default
+    from skillgap.store import connect
+
+    for code in region or []:
+        check_region(code)
+    con = connect(store_or_default(store))
+    try:
+        counts = warm_cache(con, [r.upper() for r in rome] if rome else None,
+                            region_codes=(None, *(region or [])))
+    finally:
+        con.close()
+    typer.echo(json.dumps(counts))
+
+
+def bench_api_cmd(store: StoreOption = None,
+                  rome: Annotated[str, typer.Option("--rome", help="Métier demandé.")] = "M1801",
+                  n_ads: Annotated[int, typer.Option("--ads", help="Offres stockées pendant la mesure (copies synthétiques ajoutées).")] = 100_000,
+                  rate: Annotated[float, typer.Option(help="Requêtes par seconde (boucle ouverte).")] = 50.0,
+                  duration: Annotated[float, typer.Option(help="Durée de la mesure en secondes.")] = 30.0,
+                  concurrency: Annotated[int, typer.Option(help="Connexions clientes simultanées au plus.")] = 16,
+                  port: Annotated[int, typer.Option(help="Port du serveur de mesure (boucle locale).")] = 8765) -> None:
+    """Latence de GET /occupations/{rome}/gaps (p50/p95/p99) sur une copie du magasin portée à --ads offres."""
+    from api.bench import bench_api
+    from skillgap.cliutil import store_or_default
+
+    result = bench_api(store_or_default(store), rome_code=rome.upper(), n_ads=n_ads, rate=rate, duration_s=duration,
+                       concurrency=concurrency, port=port, progress=lambda m: typer.echo(m, err=True))
+    typer.echo(json.dumps(result))
+
+
+def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    """Add this package's commands to the CLI."""
+    app.command("serve")(serve_cmd)
+    apikey = typer.Typer(help="Clés d'API (écriture ; lecture si SKILLGAP_API_READ_OPEN=false).", no_args_is_help=True)
+    apikey.command("create")(apikey_create_cmd)
+    app.add_typer(apikey, name="apikey")
+    api = typer.Typer(help="Cache des résultats servis par l'API.", no_args_is_help=True)
+    api.command("warm")(warm_cmd)
+    app.add_typer(api, name="api")
+    groups["bench"].command("api")(bench_api_cmd)

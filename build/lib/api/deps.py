@@ -1,0 +1,158 @@
+"""Shared dependencies of the routers (``Annotated`` aliases).
+
+- ``ConDep``: a DuckDB cursor of the process's store connection, one per request, closed after.
+- ``ComputerDep``: the worker that computes analysis results (``api.compute``).
+- ``ReadAccess`` / ``WriteAccess``: API key checks (``X-API-Key``); reads are open unless
+  ``SKILLGAP_API_READ_OPEN=false``.
+- ``PageDep``, ``FormatDep``, ``RomeCodeDep``, ``RncpCodeDep``, ``FiltersDep``: validated inputs;
+  an unknown code is a 404 with the error shape, a bad value a 422.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
+
+import duckdb
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import APIKeyHeader
+
+from api.compute import Computer
+from api.errors import ApiError, ErrorDetail
+from api.keys import verify_key
+from api.settings import ApiSettings
+from referentials import queries
+from referentials.geo import REGIONS
+
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="clé créée par `skillgap apikey create`")
+
+
+def get_settings_dep(request: Request) -> ApiSettings:
+    return request.app.state.settings
+
+
+def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    cursor = request.app.state.db.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def get_computer(request: Request) -> Computer:
+    return request.app.state.computer
+
+
+SettingsDep = Annotated[ApiSettings, Depends(get_settings_dep)]
+ConDep = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
+ComputerDep = Annotated[Computer, Depends(get_computer)]
+ApiKeyHeader = Annotated[str | None, Depends(_api_key_header)]
+
+
+def _require_key(con: duckdb.DuckDBPyConnection, key: str | None) -> str:
+    if not key:
+        raise ApiError(401, "clé d'API requise : en-tête X-API-Key (créez-en une avec `skillgap apikey create`)",
+                       headers={"WWW-Authenticate": "X-API-Key"})
+    key_id = verify_key(con, key)
+    if key_id is None:
+        raise ApiError(401, "clé d'API invalide ou révoquée", headers={"WWW-Authenticate": "X-API-Key"})
+    return key_id
+
+
+def read_access(settings: SettingsDep, con: ConDep, key: ApiKeyHeader) -> None:
+    if not settings.api_read_open:
+        _require_key(con, key)
+
+
+def write_access(con: ConDep, key: ApiKeyHeader) -> str:
+    return _require_key(con, key)
+
+
+ReadAccess = Depends(read_access)
+WriteAccess = Annotated[str, Depends(write_access)]
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    offset: int
+
+
+def page_params(settings: SettingsDep,
+                limit: Annotated[int, Query(ge=1, le=10_000, description="items per page")] = 50,
+                offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="items skipped")] = 0) -> PageParams:
+    if limit > settings.api_max_page_size:
+        raise ApiError(422, f"limit trop grand : {limit} (maximum {settings.api_max_page_size})",
+                       details=[ErrorDetail(location="query.limit",
+                                            message=f"doit être ≤ {settings.api_max_page_size}")])
+    return PageParams(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def output_format(request: Request,
+                  format: Annotated[Literal["json", "csv"] | None,  # noqa: A002 - the public parameter name
+                                    Query(description="json (défaut) ou csv ; ou en-tête Accept: text/csv")] = None
+                  ) -> Literal["json", "csv"]:
+    if format is not None:
+        return format
+    accept = request.headers.get("accept", "")
+    return "csv" if "text/csv" in accept and "application/json" not in accept else "json"
+
+
+FormatDep = Annotated[Literal["json", "csv"], Depends(output_format)]
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str, source: str, column: str, code: str) -> bool:
+    return con.execute(f"SELECT count(*) FROM {table} WHERE version_id = {queries.current(source)} AND {column} = ?",
+                       [code]).fetchone()[0] > 0
+
+
+def rome_code_dep(con: ConDep,
+                  rome_code: Annotated[str, Path(pattern=r"^[A-Za-z][0-9]{4}$", examples=["M1805"],
+                                                 description="code ROME 4.0 (lettre + 4 chiffres)")]) -> str:
+    code = rome_code.upper()
+    if not _exists(con, "core_rome__occupations", "rome", "rome_code", code):
+        raise ApiError(404, f"code ROME inconnu : {code}")
+    return code
+
+
+def rncp_code_dep(con: ConDep,
+                  rncp_code: Annotated[str, Path(pattern=r"^(?i:RNCP|RS)[0-9]{1,6}$", examples=["RNCP31678"],
+                                                 description="code RNCP ou RS (ex. RNCP31678)")]) -> str:
+    code = rncp_code.upper()
+    if not _exists(con, "core_rncp__certifications", "rncp", "rncp_code", code):
+        raise ApiError(404, f"certification inconnue : {code}")
+    return code
+
+
+RomeCodeDep = Annotated[str, Depends(rome_code_dep)]
+RncpCodeDep = Annotated[str, Depends(rncp_code_dep)]
+
+
+@dataclass(frozen=True)
+class Filters:
+    region_code: str | None
+    date_from: date | None
+    date_to: date | None
+
+
+def filters_dep(
+    region: Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="code région INSEE (ex. 84)",
+                                        examples=["84"])] = None,
+    date_from: Annotated[date | None, Query(alias="from", description="début de période AAAA-MM-JJ")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="fin de période AAAA-MM-JJ (incluse)")] = None,
+) -> Filters:
+    if region is not None and region not in REGIONS:
+        raise ApiError(422, f"code région inconnu : {region} (code INSEE à 2 chiffres, ex. 84)",
+                       details=[ErrorDetail(location="query.region", message="région inconnue")])
+    if date_from and date_to and date_from > date_to:
+        raise ApiError(422, f"période vide : du {date_from} au {date_to}",
+                       details=[ErrorDetail(location="query.from", message="postérieure à 'to'")])
+    return Filters(region_code=region, date_from=date_from, date_to=date_to)
+
+
+FiltersDep = Annotated[Filters, Depends(filters_dep)]

@@ -1,0 +1,125 @@
+"""One JSON error shape for every error the API returns.
+
+::
+
+    {"error": {"status": 404, "code": "not_found", "message": "code ROME inconnu : X9999", "details": []}}
+
+``code`` is a stable machine word (``not_found``, ``invalid_input``, ``insufficient_data``,
+``unauthorized``, ``not_computed``, ``not_implemented``, ``internal_error``…), ``message`` is French
+text for a person, ``details`` lists the offending inputs of a 422 (``location``, ``message``).
+A ``UserError`` raised by the analysis becomes a 404 when it is a ``NotFoundError`` (an unknown code) and a 422
+otherwise (``user_error_status``); anything unexpected becomes a logged 500 with the same shape.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from skillgap.errors import NotFoundError, UserError
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               406: "not_acceptable", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+               422: "invalid_input", 501: "not_implemented", 503: "not_computed"}
+
+
+class ErrorDetail(BaseModel):
+    location: str = Field(description="where the bad value is, e.g. 'query.limit'", examples=["query.limit"])
+    message: str = Field(examples=["Input should be less than or equal to 500"])
+
+
+class ErrorBody(BaseModel):
+    status: int = Field(examples=[404])
+    code: str = Field(examples=["not_found"])
+    message: str = Field(examples=["code ROME inconnu : X9999"])
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody
+
+
+class ApiError(Exception):
+    """An error to return with the shared shape."""
+
+    def __init__(self, status: int, message: str, *, code: str | None = None,
+                 details: list[ErrorDetail] | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message = status, message
+        self.code = code or _HTTP_CODES.get(status, "error")
+        self.details = details or []
+        self.headers = headers
+
+
+def error_response(status: int, code: str, message: str, details: list[ErrorDetail] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = ErrorResponse(error=ErrorBody(status=status, code=code, message=message, details=details or []))
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def user_error_status(error: UserError) -> tuple[int, str]:
+    """(HTTP status, code) of a UserError: 404 for something named that does not exist
+    (``NotFoundError``: unknown ROME code, certification, module, region), else 422.
+
+    >>> user_error_status(NotFoundError("code ROME inconnu : X9999"))
+    (404, 'not_found')
+    >>> user_error_status(UserError("aucune offre pour M1805 sur la période demandée"))
+    (422, 'insufficient_data')
+    """
+    return (404, "not_found") if isinstance(error, NotFoundError) else (422, "insufficient_data")
+
+
+def _location(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+
+async def _user_error(request: Request, exc: UserError) -> JSONResponse:
+    status, code = user_error_status(exc)
+    return error_response(status, code, str(exc))
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    details = [ErrorDetail(location=_location(e.get("loc", ())), message=str(e.get("msg", ""))) for e in exc.errors()]
+    where = ", ".join(d.location for d in details) or "requête"
+    return error_response(422, "invalid_input", f"entrée invalide : {where}", details)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    message = {404: f"ressource introuvable : {request.url.path}",
+               405: f"méthode {request.method} non permise sur {request.url.path}"}.get(exc.status_code, str(exc.detail))
+    return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message,
+                          headers=getattr(exc, "headers", None))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal_error", f"erreur interne ({type(exc).__name__}) : voir le journal du serveur")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that give every error the shared shape."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(UserError, _user_error)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+#: the ``responses=`` entry documenting the error shape in OpenAPI
+ERROR_RESPONSES = {
+    404: {"model": ErrorResponse, "description": "code inconnu"},
+    422: {"model": ErrorResponse, "description": "entrée invalide ou données insuffisantes"},
+}

@@ -1,0 +1,1 @@
+"""Pure parsing helpers: source records → ``ScrapedAd``, HTML → text. No I/O, no Scrapy."""

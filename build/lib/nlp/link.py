@@ -1,0 +1,172 @@
+"""Mention vectors → ranked ROME skills (OGR codes) and ESCO skills, re-ranked by the occupation.
+
+Score of a ROME skill for a mention = cosine(mention, skill label)
+  + ``fiche_bonus[r]`` when the skill belongs to the r-th predicted fiche or to its ROME v3 parent
+    fiche (``with_parent``: ads coded before ROME 4.0 tick the skills of the v3 fiche) (best r),
+  + ``core_bonus`` when that fiche flags it « cœur de métier », ``kind_bonus[kind]``,
+  + ``rank_prior`` × (1 − position / size) where position orders the fiche's skills as ROME lists
+    them (savoir-faire, then savoir-être, then savoirs; by code within each).
+An ad's ranking takes, per skill, the best cosine over its mentions plus the skill's bonus: the
+priors are strong on purpose (employers tick skills of their fiche, mostly core ones listed
+first). A mention's links are different: its top skills whose *cosine* reaches ``threshold``
+(ordered with a small ``link_fiche_bonus``); a mention with none stays unlinked and is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.config import LinkingConfig
+from nlp.index import LabelIndex
+from nlp.referential import Referential
+
+_KIND_ORDER = {"savoir-faire": 0, "savoir-être": 1, "savoir": 2}
+
+
+@dataclass(frozen=True)
+class FicheSkills:
+    rows: np.ndarray  # rows of the ROME skill index
+    prior: np.ndarray  # core + position prior of each
+
+
+def _code_sort_key(code: str) -> tuple[int, str]:
+    return (int(code), code) if code.isdigit() else (1 << 60, code)
+
+
+class SkillRanker:
+    """Ranks ROME skills for mentions, knowing the predicted fiches."""
+
+    def __init__(self, ref: Referential, rome_index: LabelIndex, config: LinkingConfig) -> None:
+        self.config = config
+        self.index = rome_index
+        self.vectors = rome_index.vectors()
+        self.codes = np.asarray(ref.rome_skills.skill_code, dtype=object)
+        self.row_of = {code: row for row, code in enumerate(self.codes)}
+        kinds = list(ref.rome_skills.kind)
+        self.kind_bonus = np.array([config.kind_bonus.get(k, 0.0) for k in kinds], dtype=np.float32)
+        self.kind_order = {code: _KIND_ORDER.get(k, 3) for code, k in zip(self.codes, kinds, strict=True)}
+        self.parent = ref.parent_code
+        self._rows_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self.fiches: dict[str, FicheSkills] = {}
+        for rome_code, frame in ref.fiche_skills().items():
+            self.fiches[rome_code] = self._fiche(frame)
+
+    def _fiche(self, frame) -> FicheSkills:
+        pairs = [(c, bool(core)) for c, core in zip(frame.skill_code, frame.is_core, strict=True) if c in self.row_of]
+        pairs.sort(key=lambda p: (self.kind_order[p[0]], _code_sort_key(p[0])))
+        n = max(len(pairs), 1)
+        rows = np.array([self.row_of[c] for c, _ in pairs], dtype=np.int64)
+        prior = np.array(
+            [self.config.core_bonus * core + self.config.rank_prior * (1 - i / n) for i, (_, core) in enumerate(pairs)],
+            dtype=np.float32,
+        )
+        return FicheSkills(rows, prior)
+
+    def clear_cache(self) -> None:
+        """Forget the memoised bonuses of fiche combinations (``skillgap bench nlp``: runs start cold)."""
+        self._rows_cache.clear()
+
+    def _compute_fiche_bonus(self, fiche_codes: tuple[str, ...]) -> dict[int, float]:
+        """index row → best fiche bonus + prior among the predicted fiches."""
+        bonus: dict[int, float] = {}
+        for rank, code in enumerate(fiche_codes[: len(self.config.fiche_bonus)]):
+            codes = {code, self.parent(code)} if self.config.with_parent else {code}
+            for fiche in (self.fiches.get(c) for c in sorted(codes)):
+                if fiche is not None:
+                    self._add_fiche(bonus, fiche, rank)
+        return bonus
+
+    def _add_fiche(self, bonus: dict[int, float], fiche: FicheSkills, rank: int) -> None:
+        for row, prior in zip(fiche.rows.tolist(), fiche.prior.tolist(), strict=True):
+            value = self.config.fiche_bonus[rank] + prior
+            if value > bonus.get(row, -1.0):
+                bonus[row] = value
+
+    def cosines(
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, cosines (n_mentions, n_rows)) of the skills worth scoring: the mentions' nearest
+        ones and every skill of the predicted fiches. ``hits``: the index rows found for these
+        mentions, when searched already (batch search)."""
+        if hits is None:
+            _, hits = self.index.search(mention_vecs, self.config.search_k)
+        rows = np.unique(np.concatenate([hits.ravel(), self._fiche_rows(fiche_codes)[0]]))
+        rows = rows[rows >= 0]
+        return rows, mention_vecs @ self.vectors[rows].T
+
+    def _fiche_rows(self, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, their bonus) of ``_compute_fiche_bonus`` as arrays, rows in insertion order (memoised:
+        ads share fiches)."""
+        cached = self._rows_cache.get(fiche_codes)
+        if cached is None:
+            if len(self._rows_cache) > 4096:
+                self._rows_cache.clear()
+            bonus = self._compute_fiche_bonus(fiche_codes)
+            cached = self._rows_cache[fiche_codes] = (
+                np.fromiter(bonus, dtype=np.int64, count=len(bonus)),
+                np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus)),
+            )
+        return cached
+
+    def score_matrix(
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``cosines`` and the prior bonus (n_rows) of each row."""
+        rows, sims = self.cosines(mention_vecs, fiche_codes, hits)
+        bonus_rows, bonus_values = self._fiche_rows(fiche_codes)
+        fiche_bonus = np.zeros(len(rows), dtype=np.float32)
+        fiche_bonus[np.searchsorted(rows, bonus_rows)] = bonus_values  # every bonus row is in ``rows``
+        return rows, sims, self.kind_bonus[rows] + fiche_bonus
+
+    def rank_ad(self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], *, k: int) -> list[tuple[str, float]]:
+        """The ad's top-``k`` skill codes, best score over its mentions."""
+        if len(mention_vecs) == 0:
+            return []
+        rows, sims, extra = self.score_matrix(mention_vecs, fiche_codes)
+        best = sims.max(axis=0) + extra
+        order = np.argsort(-best, kind="stable")[:k]
+        return [(self.codes[rows[i]], float(best[i])) for i in order]
+
+    def link_mentions(
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
+    ) -> list[list[tuple[str, float, bool]]]:
+        """Per mention: up to ``top_k`` (skill_code, cosine, in_fiche) whose cosine reaches the threshold,
+        ordered by cosine + ``link_fiche_bonus`` for skills of the predicted fiches."""
+        if len(mention_vecs) == 0:
+            return []
+        rows, sims = self.cosines(mention_vecs, fiche_codes, hits)
+        fiche_mask = np.isin(rows, self._fiche_rows(fiche_codes)[0])
+        ordered = sims + self.config.link_fiche_bonus * fiche_mask
+        reached = sims >= self.config.threshold
+        out = []
+        for sim_row, ok, order in zip(sims, reached, top_k_stable(ordered, self.config.top_k), strict=True):
+            keep = order[ok[order]]
+            out.append(list(zip(self.codes[rows[keep]].tolist(), sim_row[keep].tolist(), fiche_mask[keep].tolist())))
+        return out
+
+
+def top_k_stable(values: np.ndarray, k: int) -> list[np.ndarray]:
+    """Per row, the columns of the ``k`` largest values, ties in column order: the first ``k`` of a
+    stable descending argsort, without sorting whole rows (only the columns at least as good as the
+    row's k-th value are sorted).
+
+    >>> [r.tolist() for r in top_k_stable(np.array([[0.1, 0.9, 0.5, 0.9], [1.0, 0.0, 0.0, 0.0]]), 2)]
+    [[1, 3], [0, 1]]
+    """
+    if values.shape[1] <= k:
+        return list(np.argsort(-values, axis=1, kind="stable"))
+    kth = -np.partition(-values, k - 1, axis=1)[:, k - 1]
+    at_least = values >= kth[:, None]
+    exact = at_least.sum(axis=1) == k  # usually: no tie at the k-th value, the top-k set is known
+    out: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(values)
+    if exact.any():
+        cols = np.nonzero(at_least[exact])[1].reshape(-1, k)  # each row's k columns, in column order
+        order = np.argsort(-np.take_along_axis(values[exact], cols, axis=1), axis=1, kind="stable")
+        for i, top in zip(np.flatnonzero(exact).tolist(), np.take_along_axis(cols, order, axis=1), strict=True):
+            out[i] = top
+    for i in np.flatnonzero(~exact).tolist():  # ties at the k-th value: the lowest columns among them
+        cols = np.flatnonzero(at_least[i])
+        out[i] = cols[np.argsort(-values[i, cols], kind="stable")][:k]
+    return out

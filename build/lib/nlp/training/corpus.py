@@ -1,0 +1,342 @@
+"""Training material for the static embedding model, built from the loaded referentials (and,
+when asked, from the candidate phrases of stored ads: their text only, never their labels).
+
+Two products, both deterministic for a given store content and seed:
+
+- the **corpus**: deduplicated phrases (ROME competence / knowledge / macro-competence /
+  appellation / fiche labels, ESCO skill and occupation labels in French *and* English with their
+  alternative labels, RNCP block titles and competence items) plus augmented phrases (random
+  2–6-word spans, ad-style prefixes such as « Maîtrise de … » on skill labels). The teacher's
+  vectors of these phrases are the distillation targets.
+- the **pairs** (anchor, positive) for the contrastive loss, each with a ``kind`` and a
+  ``group`` (the concept it comes from): ROME competence → its macro-competence, ROME appellation
+  → its fiche label, ESCO alternative → preferred label (FR and EN, skills and occupations),
+  ESCO English label → French label; and synthetic ones (``synthetic``): ad-style title → fiche
+  label, skill label inside a generic ad sentence → the label. Their anchors join the corpus.
+
+``read_ad_phrases`` adds, when ``--ad-phrases N`` asks for it, a seeded sample of N candidate
+phrases extracted from the stored ads (the NLP stage's clauses, items and objects) to the corpus:
+they are distilled like labels, so the model learns the wording of real ads; no pair, no label.
+
+Evaluation files are never read here: nothing from ``../shared/data/eval`` reaches training.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+
+from models.training import TrainingPair
+from nlp.training.synthetic import skill_sentence, title_variants
+from referentials.queries import current, current_versions, require_loaded
+from skillgap.errors import UserError
+
+log = logging.getLogger(__name__)
+
+#: ad-style ways of asking for a skill; {x} is the label, first letter lowercased. Know-how labels
+#: start with a verb (« Gérer les stocks »), knowledge labels with a noun (« Logiciels de paie »).
+VERB_PREFIXES: tuple[str, ...] = ("Capacité à {x}", "Savoir {x}", "Vous savez {x}", "Aptitude à {x}",
+                                  "Être capable de {x}", "Vous devrez {x}")
+NOUN_PREFIXES: tuple[str, ...] = ("Maîtrise de {x}", "Connaissance de {x}", "Expérience en {x}",
+                                  "Compétences en {x}", "Bonne connaissance de {x}", "Pratique de {x}")
+_SPACES = re.compile(r"\s+")
+#: languages of the ESCO descriptions paired with their skill's label
+DESCRIPTION_LANGUAGES: tuple[str, ...] = ("en",)
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace; ``""`` for None.
+
+    >>> clean("  Gérer   les\\nstocks ")
+    'Gérer les stocks'
+    """
+    return _SPACES.sub(" ", text or "").strip()
+
+
+_SENTENCE_END = re.compile(r"(.+?[.!?])(?:\s|$)")
+
+
+def first_sentence(text: str | None, *, max_words: int = 40) -> str:
+    """The first sentence of a description, at most ``max_words`` words.
+
+    >>> first_sentence("Use  SQL to query data. It is a language.")
+    'Use SQL to query data.'
+    """
+    text = clean(text)
+    match = _SENTENCE_END.match(text)
+    return " ".join((match.group(1) if match else text).split()[:max_words])
+
+
+@dataclass(frozen=True)
+class ConceptLabels:
+    """The labels of one referential concept (skill, occupation, appellation, block)."""
+
+    source: str
+    concept_code: str
+    kind: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    label_en: str = ""
+    alt_labels_en: tuple[str, ...] = ()
+    parent_label: str = ""  # macro-competence (ROME skill), fiche label (appellation)
+    extra_texts: tuple[str, ...] = ()  # category labels, RNCP competence items
+    descriptions: tuple[tuple[str, str], ...] = ()  # (language, text): ESCO skill descriptions
+
+
+@dataclass(frozen=True)
+class ReferentialTexts:
+    """Every label the model learns from, with the referential versions they come from."""
+
+    versions: dict[str, str] = field(default_factory=dict)  # source -> version_id
+    concepts: tuple[ConceptLabels, ...] = ()
+
+
+def _texts(values: Iterable[str | None] | None) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values or ():
+        text = clean(value)
+        if text:
+            seen.setdefault(text, None)
+    return tuple(seen)
+
+
+def read_referentials(con: duckdb.DuckDBPyConnection) -> ReferentialTexts:
+    """All the labels of the current ROME, ESCO and (when loaded) RNCP versions of a store."""
+    require_loaded(con, "rome", "esco")
+    versions = {source: v["version_id"] for source, v in current_versions(con).items()}
+    columns = {row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'core_ref__skills'").fetchall()}
+    if "description_en" not in columns:
+        raise UserError("store written by an older skillgap (no ESCO English descriptions): "
+                        "run `skillgap referentials load` again, then retrain")
+    concepts: list[ConceptLabels] = []
+    for source in ("rome", "esco"):
+        rows = con.execute(
+            "SELECT skill_code, kind, label, alt_labels, label_en, alt_labels_en, macro_competence_label, "
+            "description, description_en "
+            f"FROM core_ref__skills WHERE version_id = {current(source)} ORDER BY skill_code"
+        ).fetchall()
+        for code, kind, label, alts, label_en, alts_en, macro, description, description_en in rows:
+            descriptions = (("fr", description), ("en", description_en)) if source == "esco" else ()
+            concepts.append(ConceptLabels(
+                source=source, concept_code=code, kind=f"skill:{kind}", label=clean(label),
+                alt_labels=_texts(alts), label_en=clean(label_en), alt_labels_en=_texts(alts_en),
+                parent_label=clean(macro),
+                descriptions=tuple((lang, first_sentence(text)) for lang, text in descriptions if clean(text)),
+            ))
+    fiche_label = dict(con.execute(
+        f"SELECT rome_code, label FROM core_rome__occupations WHERE version_id = {current('rome')}").fetchall())
+    for rome_code, label in sorted(fiche_label.items()):
+        concepts.append(ConceptLabels(source="rome", concept_code=rome_code, kind="fiche", label=clean(label)))
+    for code, label, short_label, rome_code in con.execute(
+        "SELECT appellation_code, label, short_label, rome_code FROM core_rome__appellations "
+        f"WHERE version_id = {current('rome')} ORDER BY appellation_code"
+    ).fetchall():
+        concepts.append(ConceptLabels(
+            source="rome", concept_code=code, kind="appellation", label=clean(label),
+            alt_labels=_texts([short_label]), parent_label=clean(fiche_label.get(rome_code)),
+        ))
+    for uri, label, alts, label_en in con.execute(
+        "SELECT esco_uri, label, alt_labels, label_en FROM core_esco__occupations "
+        f"WHERE version_id = {current('esco')} ORDER BY esco_uri"
+    ).fetchall():
+        concepts.append(ConceptLabels(
+            source="esco", concept_code=uri, kind="occupation", label=clean(label),
+            alt_labels=_texts(alts), label_en=clean(label_en),
+        ))
+    if "rncp" in versions:
+        for code, label, competences in con.execute(
+            "SELECT block_code, label, competences FROM core_rncp__blocks "
+            f"WHERE version_id = {current('rncp')} ORDER BY block_code, rncp_code"
+        ).fetchall():
+            concepts.append(ConceptLabels(
+                source="rncp", concept_code=code, kind="block", label=clean(label),
+                extra_texts=_texts(competences),
+            ))
+    if not any(lang == "en" for c in concepts for lang, _ in c.descriptions):
+        log.warning("ESCO loaded without English descriptions (older load or files without them): "
+                    "`skillgap referentials load` fills them; the model will be weaker on English sentences")
+    return ReferentialTexts(versions=versions, concepts=tuple(c for c in concepts if c.label))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+def augment(phrases: Sequence[str], verb_labels: Sequence[str], noun_labels: Sequence[str], *, seed: int,
+            n_spans: int, n_prefixed: int, max_words: int = 6) -> list[str]:
+    """Augmented phrases: random 2–``max_words``-word spans of ``phrases`` and ad-style prefixes on
+    skill labels (verb prefixes on ``verb_labels``, noun prefixes on ``noun_labels``).
+    Deterministic for ``seed``; inputs are sorted first so their order never matters.
+
+    >>> augment(["gérer les stocks de la boutique"], ["Gérer les stocks"], ["Logiciels de paie"],
+    ...         seed=0, n_spans=1, n_prefixed=2)
+    ['gérer les stocks de la', 'Bonne connaissance de logiciels de paie', 'Compétences en logiciels de paie']
+    """
+    rng = random.Random(seed)
+    long_phrases = sorted({p for p in phrases if len(p.split()) >= 4})
+    out: list[str] = []
+    for _ in range(n_spans if long_phrases else 0):
+        words = rng.choice(long_phrases).split()
+        size = rng.randint(2, min(max_words, len(words) - 1))
+        start = rng.randint(0, len(words) - size)
+        out.append(" ".join(words[start : start + size]))
+    labels = [(label, VERB_PREFIXES) for label in sorted(set(verb_labels))]
+    labels += [(label, NOUN_PREFIXES) for label in sorted(set(noun_labels))]
+    for _ in range(n_prefixed if labels else 0):
+        label, prefixes = rng.choice(labels)
+        out.append(rng.choice(prefixes).format(x=_lower_first(label)))
+    return out
+
+
+def base_phrases(texts: ReferentialTexts, *, max_alts_per_concept: int = 4) -> list[str]:
+    """Every label of every concept once (at most ``max_alts_per_concept`` alternative labels
+    per concept and language, the same ones the pairs use), sorted: the un-augmented corpus."""
+    phrases: set[str] = set()
+    for c in texts.concepts:
+        group = f"{c.source}:{c.concept_code}"
+        phrases.update((c.label, *c.extra_texts))
+        phrases.update(_pick(c.alt_labels, max_alts_per_concept, group))
+        phrases.update(_pick(c.alt_labels_en, max_alts_per_concept, group))
+        phrases.update(t for t in (c.label_en, c.parent_label) if t)
+    phrases.discard("")
+    return sorted(phrases)
+
+
+def read_ad_phrases(con: duckdb.DuckDBPyConnection, *, limit: int, seed: int) -> list[str]:
+    """A seeded sample of ``limit`` distinct candidate phrases of the stored ads (ads read in id order;
+    only their descriptions: titles, ticked skills and codes are never read)."""
+    from nlp.extract import extract_candidates
+    from nlp.text import strip_markup
+
+    if limit <= 0:
+        return []
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "core_ads__job_ads" not in tables:
+        raise UserError("--ad-phrases: the store holds no ads (run `skillgap ingest` or a crawl first)")
+    phrases: dict[str, None] = {}
+    for (description,) in con.execute("SELECT description FROM core_ads__job_ads ORDER BY ad_id").fetchall():
+        for candidate in extract_candidates(strip_markup(description or "")):
+            if text := clean(candidate.text):
+                phrases.setdefault(text, None)
+    found = list(phrases)
+    if not found:
+        raise UserError("--ad-phrases: no candidate phrase in the stored ads' descriptions")
+    if len(found) > limit:
+        found = sorted(random.Random(seed + 2).sample(found, limit))
+    log.info("ad phrases: %d of %d distinct candidates of the stored ads", len(found), len(phrases))
+    return found
+
+
+def build_corpus(texts: ReferentialTexts, *, seed: int, augment_ratio: float = 0.4,
+                 max_phrases: int | None = None, max_alts_per_concept: int = 4,
+                 ad_phrases: Sequence[str] = ()) -> list[str]:
+    """The distillation corpus: labels plus ``augment_ratio`` × as many augmented phrases,
+    deduplicated, in a fixed order, then ``ad_phrases`` (``read_ad_phrases``). ``max_phrases``
+    caps the label part (seeded sample)."""
+    phrases = base_phrases(texts, max_alts_per_concept=max_alts_per_concept)
+    if max_phrases is not None and len(phrases) > max_phrases:
+        phrases = sorted(random.Random(seed).sample(phrases, max_phrases))
+    verb_labels = [c.label for c in texts.concepts if c.kind in ("skill:savoir-faire", "skill:savoir-être")]
+    noun_labels = [c.label for c in texts.concepts if c.kind == "skill:savoir"]
+    n_aug = int(len(phrases) * augment_ratio)
+    extra = augment(phrases, verb_labels, noun_labels, seed=seed + 1, n_spans=n_aug // 2,
+                    n_prefixed=n_aug - n_aug // 2)
+    seen = dict.fromkeys(phrases)
+    for phrase in [*extra, *(p.anchor for p in [*synthetic_pairs(texts), *description_pairs(texts)]), *ad_phrases]:
+        seen.setdefault(phrase, None)
+    return list(seen)
+
+
+def _pick(values: Sequence[str], k: int, key: str) -> list[str]:
+    """Up to ``k`` of ``values``, chosen by a stable hash (no RNG state shared across concepts)."""
+    return sorted(values, key=lambda v: hashlib.sha1(f"{key}|{v}".encode()).hexdigest())[:k]
+
+
+def build_pairs(texts: ReferentialTexts, *, max_alts_per_concept: int = 4) -> list[TrainingPair]:
+    """Contrastive pairs from the referential structure (see the module docstring)."""
+    pairs: list[TrainingPair] = []
+
+    def add(anchor: str, positive: str, kind: str, group: str) -> None:
+        if anchor and positive and anchor.casefold() != positive.casefold():
+            pairs.append(TrainingPair(anchor=anchor, positive=positive, kind=kind, group=group))
+
+    for c in texts.concepts:
+        group = f"{c.source}:{c.concept_code}"
+        if c.kind == "appellation":
+            add(c.label, c.parent_label, "rome_appellation_fiche", group)
+            continue
+        if c.source == "rome" and c.kind.startswith("skill:"):
+            add(c.label, c.parent_label, "rome_skill_macro", group)
+        if c.source != "esco":
+            continue
+        what = "occupation" if c.kind == "occupation" else "skill"
+        for alt in _pick(c.alt_labels, max_alts_per_concept, group):
+            add(alt, c.label, f"esco_{what}_alt_fr", group)
+        for alt in _pick(c.alt_labels_en, max_alts_per_concept, group):
+            add(alt, c.label_en, f"esco_{what}_alt_en", group)
+        add(c.label_en, c.label, f"esco_{what}_en_fr", group)
+    pairs.extend(synthetic_pairs(texts))
+    pairs.extend(description_pairs(texts))
+    return pairs
+
+
+def description_pairs(texts: ReferentialTexts, *, languages: tuple[str, ...] = DESCRIPTION_LANGUAGES) -> list[TrainingPair]:
+    """ESCO skill description (first sentence) → the skill's label in the same language.
+
+    Job-ad sentences name a skill in other words (« You will design and maintain the data
+    pipelines… »); ESCO's descriptions are such sentences, one per skill. Measured with
+    ``skillgap eval esco-linking`` (validation sets): English descriptions took RP@5 from 47.3 to
+    55.0 (TECH) and 30.4 to 40.5 (HOUSE), French skills recall@10 0.329 → 0.343.
+    """
+    pairs: list[TrainingPair] = []
+    for c in texts.concepts:
+        label_of = {"fr": c.label, "en": c.label_en}
+        for language, description in c.descriptions:
+            label = label_of.get(language)
+            if language in languages and label and description:
+                pairs.append(TrainingPair(anchor=description, positive=label, kind=f"esco_skill_desc_{language}",
+                                          group=f"{c.source}:{c.concept_code}"))
+    return pairs
+
+
+def _share(key: str) -> float:
+    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
+def synthetic_pairs(texts: ReferentialTexts, *, rome_sentence_share: float = 0.5) -> list[TrainingPair]:
+    """Ad-style titles → fiche label, and skill labels inside generic ad sentences → the label
+    (ESCO skills in French and English, ``rome_sentence_share`` of ROME skills), see ``synthetic``."""
+    pairs: list[TrainingPair] = []
+    for c in texts.concepts:
+        group = f"{c.source}:{c.concept_code}"
+        if c.kind == "appellation" and c.parent_label:
+            pairs += [TrainingPair(anchor=v, positive=c.parent_label, kind="rome_title_fiche", group=group)
+                      for v in title_variants(c.label, group)]
+            continue
+        if not c.kind.startswith("skill:") or (c.source == "rome" and _share(group) >= rome_sentence_share):
+            continue
+        is_knowledge = c.kind == "skill:savoir"
+        for language, label in (("fr", c.label), ("en", c.label_en)):
+            if label:
+                sentence = skill_sentence(label, language=language, is_knowledge=is_knowledge, key=group)
+                pairs.append(TrainingPair(anchor=sentence, positive=label, kind=f"sentence_{language}", group=group))
+    return pairs
+
+
+def split_pairs(pairs: Sequence[TrainingPair], *, validation_fraction: float,
+                salt: str = "validation") -> tuple[list[TrainingPair], list[TrainingPair]]:
+    """(train, validation), split by concept ``group`` with a stable hash: a held-out concept
+    gives no training pair at all. Independent of the seed, so every run validates alike."""
+    train: list[TrainingPair] = []
+    validation: list[TrainingPair] = []
+    for pair in pairs:
+        h = int(hashlib.sha1(f"{salt}|{pair.group}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+        (validation if h < validation_fraction else train).append(pair)
+    return train, validation

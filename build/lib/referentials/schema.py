@@ -1,0 +1,46 @@
+"""Tables of the referentials (see skillgap.store). Every row carries the ``version_id`` of the
+load that produced it; ``core_meta__referential_versions.is_current`` says which version of each
+source the queries read. Older versions are kept so two versions can be compared."""
+
+DDL: list[str] = [
+    """CREATE TABLE IF NOT EXISTS core_meta__referential_versions (
+        version_id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, version_label VARCHAR NOT NULL,
+        file_hashes JSON NOT NULL, loaded_at TIMESTAMP NOT NULL, is_current BOOLEAN NOT NULL,
+        row_counts JSON, dropped JSON, notes JSON)""",
+    """CREATE TABLE IF NOT EXISTS core_rome__occupations (
+        version_id VARCHAR NOT NULL, rome_code VARCHAR NOT NULL, label VARCHAR NOT NULL,
+        parent_rome_code VARCHAR, domain_code VARCHAR, domain_label VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS core_rome__appellations (
+        version_id VARCHAR NOT NULL, appellation_code VARCHAR NOT NULL, label VARCHAR NOT NULL,
+        short_label VARCHAR, rome_code VARCHAR NOT NULL)""",
+    # ROME competences / macro-competences / knowledge items and ESCO skills, one table
+    """CREATE TABLE IF NOT EXISTS core_ref__skills (
+        version_id VARCHAR NOT NULL, source VARCHAR NOT NULL, skill_code VARCHAR NOT NULL,
+        label VARCHAR NOT NULL, kind VARCHAR NOT NULL, nature VARCHAR,
+        macro_competence_code VARCHAR, macro_competence_label VARCHAR, category_label VARCHAR,
+        alt_labels VARCHAR[], description VARCHAR, label_en VARCHAR, alt_labels_en VARCHAR[],
+        description_en VARCHAR)""",
+    # added with the ESCO English descriptions (older stores: the column is added, empty until a reload)
+    "ALTER TABLE core_ref__skills ADD COLUMN IF NOT EXISTS description_en VARCHAR",
+    """CREATE TABLE IF NOT EXISTS core_rome__occupation_skills (
+        version_id VARCHAR NOT NULL, rome_code VARCHAR NOT NULL, skill_code VARCHAR NOT NULL,
+        is_core BOOLEAN NOT NULL, is_emerging BOOLEAN NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS core_esco__occupations (
+        version_id VARCHAR NOT NULL, esco_uri VARCHAR NOT NULL, label VARCHAR NOT NULL,
+        alt_labels VARCHAR[], isco_code VARCHAR, label_en VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS core_esco__occupation_skills (
+        version_id VARCHAR NOT NULL, esco_uri VARCHAR NOT NULL, skill_uri VARCHAR NOT NULL,
+        is_essential BOOLEAN NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS core_esco__rome_links (
+        version_id VARCHAR NOT NULL, appellation_code VARCHAR NOT NULL, esco_uri VARCHAR NOT NULL,
+        relation VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS core_rncp__certifications (
+        version_id VARCHAR NOT NULL, rncp_code VARCHAR NOT NULL, title VARCHAR, level INTEGER,
+        is_active BOOLEAN, rome_codes VARCHAR[], successor_codes VARCHAR[], nsf_codes VARCHAR[],
+        formacodes VARCHAR[], certifier_names VARCHAR[], title_source VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS core_rncp__blocks (
+        version_id VARCHAR NOT NULL, block_code VARCHAR NOT NULL, rncp_code VARCHAR NOT NULL,
+        label VARCHAR NOT NULL, competences VARCHAR[], assessment VARCHAR, competences_source VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS core_rncp__rome_links (
+        version_id VARCHAR NOT NULL, rncp_code VARCHAR NOT NULL, rome_code VARCHAR NOT NULL)""",
+]

@@ -1,0 +1,1 @@
+"""Reports: weekly batch report, module specification drafts."""

@@ -1,0 +1,5 @@
+"""``python -m skillgap`` = the ``skillgap`` command."""
+
+from skillgap.cli import main
+
+main()

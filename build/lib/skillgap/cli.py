@@ -1,0 +1,61 @@
+"""The ``skillgap`` command: one entry point, subcommands that are thin wrappers over functions.
+
+Each package adds its commands through a ``register(app, groups)`` function in its own ``cli``
+module, so the packages stay independent. User errors print one line and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import typer
+
+from skillgap.errors import UserError
+
+CLI_MODULES = ("referentials.cli", "crawler.cli", "nlp.cli", "nlp.training.cli", "analysis.cli", "analysis.signals_cli", "api.cli", "reports.cli", "reports.module_cli")
+
+app = typer.Typer(
+    name="skillgap",
+    help="skillgap : compétences demandées dans les offres d'emploi, couverture par les blocs RNCP, "
+    "modules complémentaires et signaux faibles.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+#: shared command groups, filled by the packages
+groups: dict[str, typer.Typer] = {
+    "eval": typer.Typer(help="Mesures de qualité (dernière ligne : un objet JSON).", no_args_is_help=True),
+    "bench": typer.Typer(help="Mesures de débit (dernière ligne : un objet JSON).", no_args_is_help=True),
+}
+for _name, _group in groups.items():
+    app.add_typer(_group, name=_name)
+
+
+@app.callback()
+def _main_options(verbose: bool = typer.Option(False, "--verbose", "-v", help="Journal détaillé.")) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def build_app() -> typer.Typer:
+    from skillgap.demo import demo
+
+    app.command("demo")(demo)
+    for module_name in CLI_MODULES:
+        importlib.import_module(module_name).register(app, groups)
+    return app
+
+
+def main() -> None:
+    """Console entry point."""
+    cli = build_app()
+    try:
+        cli(standalone_mode=True)
+    except UserError as e:
+        typer.echo(f"erreur : {e}", err=True)
+        raise SystemExit(2) from e
