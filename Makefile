@@ -1,27 +1,62 @@
 # skillgap — set-up, demo and tests. `make demo` and `make test` work on a fresh machine.
+#
+# Installs come from the lock files in requirements/ (exact versions + hashes, resolved by uv from
+# pyproject.toml): runtime.lock = what `skillgap` needs to serve and run the batch (numpy-only
+# models, no torch); dev.lock = runtime + [train] (torch, sentence-transformers) + [dev] (tests,
+# lint, types). torch is never in a lock: the CPU wheel is installed first, pinned, and the locks
+# are installed with --no-deps, so no resolver can pull a CUDA build. `make lock` refreshes them.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
+TORCH  := torch==2.13.0
+PIP_VERSION := pip==26.3
+# where the CPU torch wheel lies for `make lock` (pip finds it there through its own config)
+TORCH_WHEELS ?= /opt/wheels
+LOCK_OPTS := --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes \
+             --no-header --annotation-style line --no-emit-package torch
 
-.PHONY: setup demo test clean
+.PHONY: setup install demo test lint lock clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	# CPU torch first, pinned: the project's torch range is then already satisfied.
-	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet $(PIP_VERSION)
+	# CPU torch first, pinned; then the locked set, without resolving anything.
+	$(PIP) install --quiet $(TORCH)
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/dev.lock
+	$(PIP) install --quiet --no-deps -e .
+	$(PIP) check
 	touch $(STAMP)
+
+# Runtime only (serve, batch, CLI; no training, no tests) into $(VENV): what an operator installs.
+install:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet $(PIP_VERSION)
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/runtime.lock
+	$(PIP) install --quiet --no-deps .
+	$(PIP) check
 
 demo: setup
 	$(VENV)/bin/skillgap demo
 
-test: setup
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: lint
 	$(PY) -m pytest -q
+
+# Re-resolve both locks from pyproject.toml (newest versions its ranges allow); review the diff.
+lock: setup
+	test -n "$$(ls $(TORCH_WHEELS)/torch-2.13.0+cpu-*.whl 2>/dev/null)" \
+	  || { echo "make lock: CPU torch wheel not found in $(TORCH_WHEELS) (set TORCH_WHEELS)"; exit 2; }
+	$(VENV)/bin/uv pip compile --quiet pyproject.toml $(LOCK_OPTS) -o requirements/runtime.lock
+	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra train --extra dev $(LOCK_OPTS) \
+	  --find-links $(TORCH_WHEELS) --constraint requirements/torch-cpu.txt -o requirements/dev.lock
+	! grep -qiE '^(nvidia|triton|cuda)' requirements/dev.lock || { echo "make lock: CUDA packages in dev.lock"; exit 2; }
 
 clean:
 	rm -rf $(VENV) data/*.duckdb

@@ -11,7 +11,7 @@ import typer
 
 from skillgap.cliutil import Fmt, check_region, json_default, parse_date, store_or_default
 from skillgap.settings import get_settings
-from skillgap.store import connect
+from skillgap.store import connect, writing
 
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin.")]
 ModelOption = Annotated[str, typer.Option("--model", help="Modèle d'embedding : default, use, ou un dossier.")]
@@ -44,7 +44,8 @@ def eval_coverage_cmd(
     typer.echo(f"fiches évaluées : {result['n_fiches']} ; certifications classées : {result['n_certifications']}")
     typer.echo(f"recall@10 = {result['recall@10']:.3f}   MAP = {result['map']:.3f}   (modèle {result['model']})")
     if calibrate:
-        typer.echo(f"seuils : couvert ≥ {result['covered_threshold']:.3f}, partiel ≥ {result['partial_threshold']:.3f} ; "
+        typer.echo(f"seuils : couvert ≥ {result['covered_threshold']:.3f}, "
+                   f"partiel ≥ {result['partial_threshold']:.3f} ; "
                    f"compétences couvertes par les certifications liées {result['covered_rate_linked']:.1%} "
                    f"contre {result['covered_rate_unrelated']:.1%} par des certifications sans lien")
     typer.echo(json.dumps(result))
@@ -55,7 +56,8 @@ RegionOption = Annotated[str | None, typer.Option("--region", help="Code région
 FromOption = Annotated[str | None, typer.Option("--from", help="Début de période AAAA-MM-JJ.")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Fin de période AAAA-MM-JJ (incluse).")]
 FormatOption = Annotated[Fmt, typer.Option("--format", help="text, json ou csv.")]
-AllActiveOption = Annotated[bool, typer.Option("--all-active", help="Toutes les certifications actives, pas seulement celles liées au métier.")]
+AllActiveOption = Annotated[bool, typer.Option(
+    "--all-active", help="Toutes les certifications actives, pas seulement celles liées au métier.")]
 
 
 def _filters(rome: str, region: str | None, date_from: str | None, date_to: str | None, all_active: bool) -> dict:
@@ -76,7 +78,8 @@ def gaps_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOptio
              fmt: FormatOption = Fmt.text, all_active: AllActiveOption = False, store: StoreOption = None,
              model: ModelOption = "default",
              limit: Annotated[int, typer.Option(help="Lignes affichées en mode texte.")] = 25) -> None:
-    """Compétences demandées par les offres d'un métier et leur couverture par les blocs RNCP (non couvertes d'abord)."""
+    """Compétences demandées par les offres d'un métier et leur couverture par les blocs RNCP \
+(non couvertes d'abord)."""
     from analysis.gaps import GapContext, compute_gaps, gaps_rows
 
     con = connect(store_or_default(store), read_only=True)
@@ -89,7 +92,8 @@ def gaps_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOptio
         typer.echo(_context(report))
         for s in report.skills[:limit]:
             c = s.coverage
-            typer.echo(f"{c.status.value:9s} {s.share:6.1%} [{s.share_low:.1%}–{s.share_high:.1%}] {s.skill_label[:60]!r}"
+            typer.echo(f"{c.status.value:9s} {s.share:6.1%} [{s.share_low:.1%}–{s.share_high:.1%}] "
+                       f"{s.skill_label[:60]!r}"
                        f"  ↔ {c.block_code} « {(c.matched_text or '')[:50]} » ({c.matched_kind}, {c.score:.2f})")
             if s.evidence:
                 typer.echo(f"          ex. {s.evidence[0].ad_id} : {s.evidence[0].excerpt[:100]}")
@@ -102,10 +106,10 @@ def modules_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOp
     from analysis.gaps import GapContext
     from analysis.modules import compute_modules, save_modules
 
-    con = connect(store_or_default(store))
-    report, modules = compute_modules(GapContext(con, _encoder(model)),
-                                      **_filters(rome, region, date_from, date_to, all_active))
-    save_modules(con, modules)
+    with writing(store_or_default(store)) as con:  # published for the service at the end
+        report, modules = compute_modules(GapContext(con, _encoder(model)),
+                                          **_filters(rome, region, date_from, date_to, all_active))
+        save_modules(con, modules)
     if fmt is Fmt.json:
         typer.echo(json.dumps([m.model_dump() for m in modules], ensure_ascii=False, default=json_default, indent=1))
     elif fmt is Fmt.csv:
@@ -128,7 +132,9 @@ def modules_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOp
 
 
 def bench_gaps_cmd(store: StoreOption = None, model: ModelOption = "default",
-                   n_ads: Annotated[int, typer.Option("--ads", help="Gonfler une copie du magasin jusqu'à N offres (0 = telles quelles).")] = 100_000) -> None:
+                   n_ads: Annotated[int, typer.Option(
+                       "--ads", help="Gonfler une copie du magasin jusqu'à N offres (0 = telles quelles).")] = 100_000,
+                   ) -> None:
     """Temps de calcul des écarts de tous les métiers d'un magasin (copie gonflée à N offres)."""
     from analysis.bench import bench_gaps
 

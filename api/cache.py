@@ -4,7 +4,8 @@ Computing a gap report takes seconds (embedding, coverage), so the API serves st
 An entry's key hashes:
 
 - the kind (``gaps``, ``modules``, ``signals``, ``watch``) and the request parameters,
-- the embedding model name,
+- the embedding model name, the package version and ``RESULT_SCHEMA_VERSION`` (so a result of
+  the shape of an older release is never served after an upgrade),
 - the *fingerprint* of everything a result is computed from: the current referential versions,
   the analysis config (thresholds…), and for each table the analysis reads (ads, ticked skills,
   NLP mentions / links / occupation predictions) its row count and an order-independent hash of
@@ -12,7 +13,10 @@ An entry's key hashes:
 
 Any new, changed or deleted ad, any reprocessing, any new referential version changes the
 fingerprint, so the old entry is no longer found (and is pruned at the next write). The
-fingerprint is one aggregate query, a few milliseconds at 100k ads (see ``api/README.md``).
+fingerprint is one aggregate query, a few milliseconds at 100k ads (see ``api/README.md``); the
+service computes it once per published snapshot (snapshots never change). Entries live in the
+service file (``api.state``), so the batch (``skillgap api warm``) fills the cache the running
+service reads.
 """
 
 from __future__ import annotations
@@ -26,7 +30,11 @@ from typing import Any
 
 import duckdb
 
+from api.state import ApiState
 from skillgap.cliutil import json_default
+
+#: bump whenever the JSON shape of a cached result changes (GapReport, modules, signals, watch)
+RESULT_SCHEMA_VERSION = 2
 
 #: tables whose rows feed the analysis → the columns hashed (those present are used)
 FINGERPRINT_TABLES: dict[str, tuple[str, ...]] = {
@@ -69,35 +77,38 @@ def fingerprint(con: duckdb.DuckDBPyConnection, *, model_name: str) -> str:
     versions = con.execute("SELECT source, version_id FROM core_meta__referential_versions WHERE is_current "
                            "ORDER BY source").fetchall() if "core_meta__referential_versions" in have else []
     state = {"tables": tables, "versions": versions, "model": model_name,
-             "config": get_config().model_dump(mode="json")}
+             "config": get_config().model_dump(mode="json"), "package": package_version(),
+             "result_schema": RESULT_SCHEMA_VERSION}
     return hashlib.sha256(json.dumps(state, default=str, sort_keys=True).encode()).hexdigest()
 
 
+def package_version() -> str:
+    """The installed skillgap version (a source checkout without metadata says so)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("skillgap")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 class FingerprintMemo:
-    """The fingerprint of a store, recomputed only after a write of this process or a row-count change."""
+    """Fingerprints of published snapshots: a snapshot never changes, so one computation each."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._generation = 0
-        self._state: tuple | None = None
-        self._fp: str | None = None
+        self._fps: dict[tuple[str, str], str] = {}
 
-    def invalidate(self) -> None:
-        """Call after writing ads, ticked skills, NLP results or referentials through this process."""
+    def get(self, con: duckdb.DuckDBPyConnection, *, model_name: str, snapshot: str) -> str:
+        key = (snapshot, model_name)
         with self._lock:
-            self._generation += 1
-
-    def get(self, con: duckdb.DuckDBPyConnection, *, model_name: str) -> str:
-        names = ", ".join(f"'{t}'" for t in (*FINGERPRINT_TABLES, "core_meta__referential_versions"))
-        probe = con.execute(f"SELECT table_name, estimated_size FROM duckdb_tables() WHERE table_name IN ({names}) "
-                            "ORDER BY 1").fetchall()
-        with self._lock:
-            state = (self._generation, model_name, tuple(probe))
-            if state == self._state and self._fp is not None:
-                return self._fp
+            if key in self._fps:
+                return self._fps[key]
         fp = fingerprint(con, model_name=model_name)
         with self._lock:
-            self._state, self._fp = state, fp
+            if len(self._fps) > 16:
+                self._fps.clear()
+            self._fps[key] = fp
         return fp
 
 
@@ -110,25 +121,23 @@ def cache_key(kind: str, params: dict[str, Any], fp: str) -> str:
     return hashlib.sha256(f"{params_key(kind, params)}|{fp}".encode()).hexdigest()
 
 
-def lookup(con: duckdb.DuckDBPyConnection, key: str) -> CacheEntry | None:
-    row = con.execute("SELECT payload, computed_at, compute_s FROM out_api__result_cache WHERE cache_key = ?",
-                      [key]).fetchone()
-    return None if row is None else CacheEntry(payload=row[0], computed_at=row[1], compute_s=row[2])
+def lookup(state: ApiState, key: str) -> CacheEntry | None:
+    with state.connect() as con:
+        row = con.execute("SELECT payload, computed_at, compute_s FROM result_cache WHERE cache_key = ?",
+                          [key]).fetchone()
+    if row is None:
+        return None
+    return CacheEntry(payload=row[0], computed_at=datetime.fromisoformat(row[1]), compute_s=row[2])
 
 
-def save(con: duckdb.DuckDBPyConnection, *, kind: str, params: dict[str, Any], fp: str, model_name: str | None,
+def save(state: ApiState, *, kind: str, params: dict[str, Any], fp: str, model_name: str | None,
          payload: str, compute_s: float) -> CacheEntry:
     """Store a result under its key; drop the entries of the same request computed on another state."""
     pkey, key = params_key(kind, params), cache_key(kind, params, fp)
     now = datetime.now(UTC).replace(tzinfo=None)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM out_api__result_cache WHERE params_key = ?", [pkey])
-        con.execute("INSERT INTO out_api__result_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [key, kind, pkey, json.dumps(params, default=json_default), model_name, fp, now, compute_s,
-                     payload])
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+    with state.connect() as con:
+        con.execute("DELETE FROM result_cache WHERE params_key = ?", [pkey])
+        con.execute("INSERT OR REPLACE INTO result_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [key, kind, pkey, json.dumps(params, default=json_default), model_name, fp, now.isoformat(),
+                     compute_s, payload])
     return CacheEntry(payload=payload, computed_at=now, compute_s=compute_s)

@@ -1,4 +1,4 @@
-"""``skillgap serve``, ``skillgap apikey create``, ``skillgap api warm``, ``skillgap bench api``."""
+"""``skillgap serve``, ``skillgap apikey create|revoke``, ``skillgap api warm|import-staged``, ``skillgap bench api``."""
 
 from __future__ import annotations
 
@@ -8,21 +8,31 @@ from typing import Annotated
 
 import typer
 
+from api.state import ApiState
+
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin (défaut : SKILLGAP_STORE).")]
 
 
 def serve_cmd(host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
               port: Annotated[int, typer.Option(help="Port.")] = 8000,
               store: StoreOption = None,
-              workers: Annotated[int, typer.Option(help="Processus uvicorn (1 : DuckDB n'accepte qu'un processus écrivain).")] = 1) -> None:
-    """Lance l'API HTTP (documentation interactive sur /docs)."""
+              workers: Annotated[int, typer.Option(
+                  help="Processus uvicorn (1 : un seul processus calcule et garde le modèle en mémoire).")] = 1,
+              ) -> None:
+    """Lance l'API HTTP (documentation interactive sur /docs).
+
+    Le service lit le dernier instantané publié du magasin, en lecture seule : il continue de
+    répondre pendant que le lot (ingest, process, weekly) écrit, et passe aux nouvelles données
+    dès que le lot les publie.
+    """
     import uvicorn
 
     from api.main import create_app
     from api.settings import ApiSettings
 
     if workers != 1:
-        raise typer.BadParameter("un seul processus : le magasin DuckDB n'accepte qu'un processus écrivain", param_hint="--workers")
+        raise typer.BadParameter("un seul processus : le calcul des écarts et le modèle vivent dans un processus",
+                                 param_hint="--workers")
     settings = ApiSettings(**({"store": store} if store else {}))
     typer.echo(f"skillgap API sur http://{host}:{port} (documentation : http://{host}:{port}/docs) — magasin {settings.store}",
                err=True)
@@ -33,16 +43,37 @@ def apikey_create_cmd(label: Annotated[str, typer.Option("--label", help="Utilis
                       store: StoreOption = None) -> None:
     """Crée une clé d'API (stockée hachée) et l'affiche une seule fois."""
     from api.keys import create_key
-    from skillgap.cliutil import store_or_default
-    from skillgap.store import connect
 
-    con = connect(store_or_default(store))
-    try:
-        key = create_key(con, label=label)
-    finally:
-        con.close()
+    key = create_key(_state(store), label=label)
     typer.echo("clé créée (elle ne sera plus affichée) ; en-tête X-API-Key :", err=True)
     typer.echo(key)
+
+
+def _state(store: Path | None) -> ApiState:
+    from api.settings import ApiSettings
+
+    return ApiSettings(**({"store": store} if store else {})).api_state_file()
+
+
+def apikey_revoke_cmd(key_id: Annotated[str, typer.Argument(help="Identifiant de la clé (les 12 caractères "
+                                                                 "hexadécimaux après sgk_).")],
+                      store: StoreOption = None) -> None:
+    """Révoque une clé d'API (effet immédiat, même service lancé)."""
+    from api.keys import revoke_key
+    from skillgap.errors import NotFoundError
+
+    if not revoke_key(_state(store), key_id):
+        raise NotFoundError(f"clé d'API inconnue ou déjà révoquée : {key_id}")
+    typer.echo(f"clé {key_id} révoquée", err=True)
+
+
+def import_staged_cmd(store: StoreOption = None) -> None:
+    """Importe dans le magasin les offres reçues par POST /ads, puis publie le magasin (lot)."""
+    from api.ingest import import_staged
+    from skillgap.cliutil import store_or_default
+
+    counts = import_staged(store_or_default(store), _state(store))
+    typer.echo(json.dumps(counts))
 
 
 def warm_cmd(rome: Annotated[list[str] | None, typer.Option("--rome", help="Codes ROME (défaut : tous ceux des offres).")] = None,
@@ -51,16 +82,13 @@ def warm_cmd(rome: Annotated[list[str] | None, typer.Option("--rome", help="Code
     """Calcule et met en cache les écarts et modules servis par l'API (lot hebdomadaire)."""
     from api.compute import warm_cache
     from skillgap.cliutil import check_region, store_or_default
-    from skillgap.store import connect
+    from skillgap.store import writing
 
     for code in region or []:
         check_region(code)
-    con = connect(store_or_default(store))
-    try:
-        counts = warm_cache(con, [r.upper() for r in rome] if rome else None,
+    with writing(store_or_default(store)) as con:
+        counts = warm_cache(con, _state(store), [r.upper() for r in rome] if rome else None,
                             region_codes=(None, *(region or [])))
-    finally:
-        con.close()
     typer.echo(json.dumps(counts))
 
 
@@ -85,8 +113,10 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
     app.command("serve")(serve_cmd)
     apikey = typer.Typer(help="Clés d'API (écriture ; lecture si SKILLGAP_API_READ_OPEN=false).", no_args_is_help=True)
     apikey.command("create")(apikey_create_cmd)
+    apikey.command("revoke")(apikey_revoke_cmd)
     app.add_typer(apikey, name="apikey")
     api = typer.Typer(help="Cache des résultats servis par l'API.", no_args_is_help=True)
     api.command("warm")(warm_cmd)
+    api.command("import-staged")(import_staged_cmd)
     app.add_typer(api, name="api")
     groups["bench"].command("api")(bench_api_cmd)

@@ -17,14 +17,18 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from api import cache
 from api.errors import user_error_status
+from api.state import ApiState
 from skillgap.cliutil import json_default
-from skillgap.errors import UserError
+from skillgap.errors import InsufficientDataError, UserError
+
+if TYPE_CHECKING:
+    from analysis.signals import Period
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +65,9 @@ class Engine:
     def _keep_index(self, ctx: Any) -> None:
         self._index = ctx.index
 
-    def compute(self, con: duckdb.DuckDBPyConnection, kind: str, params: dict[str, Any]) -> dict[str, Any]:
-        """The result of ``kind`` for ``params`` (raises UserError)."""
+    def compute(self, con: duckdb.DuckDBPyConnection, kind: str, params: dict[str, Any], *,
+                save_modules: Callable[[list[Any]], None]) -> dict[str, Any]:
+        """The result of ``kind`` for ``params`` (raises UserError); modules are kept by ``save_modules``."""
         if kind == "gaps":
             from analysis.gaps import compute_gaps
 
@@ -72,14 +77,14 @@ class Engine:
             finally:
                 self._keep_index(ctx)
         if kind == "modules":
-            from analysis.modules import compute_modules, save_modules
+            from analysis.modules import compute_modules
 
             ctx = self._context(con)
             try:
                 report, modules = compute_modules(ctx, **params)
             finally:
                 self._keep_index(ctx)
-            save_modules(con, modules)
+            save_modules(modules)
             summary = report.model_dump(mode="json", exclude={"skills"})
             return {"report": summary, "modules": [m.model_dump(mode="json") for m in modules]}
         if kind == "signals":
@@ -93,91 +98,125 @@ class Engine:
 
 def compute_signals(con: duckdb.DuckDBPyConnection, *, kind: str | None, rome_code: str | None,
                     region_code: str | None, date_from: date | None, date_to: date | None,
-                    period: str = "month") -> dict[str, Any]:
+                    period: Period = "month") -> dict[str, Any]:
     """``skillgap signals`` over an open connection (``signals_command`` opens its own, read-only)."""
-    from analysis.demand import demand_series, exposure_series
+    from analysis.demand import SeriesFilters, demand_series, exposure_series
     from analysis.signals import SignalSettings, assess_series, signals_from_tests
 
-    filters = dict(period=period, rome_code=rome_code, region_code=region_code, date_from=date_from, date_to=date_to)
+    filters = SeriesFilters(period=period, rome_code=rome_code, region_code=region_code, date_from=date_from,
+                            date_to=date_to)
     rows, exposure = demand_series(con, **filters), exposure_series(con, **filters)
     if exposure.empty:
-        raise UserError("aucune offre datée ne correspond à ces filtres (métier, région, dates)")
+        raise InsufficientDataError("aucune offre datée ne correspond à ces filtres (métier, région, dates)")
     settings = SignalSettings()
     tested = assess_series(rows, exposure=exposure, settings=settings)
     n_tested = int(tested["support_reason"].isna().sum()) if len(tested) else 0
     if n_tested == 0:
-        raise UserError(f"pas assez d'offres pour tester une tendance : {int(exposure['n_ads'].sum())} offre(s), "
-                        f"{len(tested)} série(s) compétence × métier, aucune n'atteint le support minimal "
-                        f"({settings.min_ads_with_skill} annonces avec la compétence, {settings.min_periods} périodes)")
+        raise InsufficientDataError(
+            f"pas assez d'offres pour tester une tendance : {int(exposure['n_ads'].sum())} offre(s), "
+            f"{len(tested)} série(s) compétence × métier, aucune n'atteint le support minimal "
+            f"({settings.min_ads_with_skill} annonces avec la compétence, {settings.min_periods} périodes)")
     signals = [s.model_dump(mode="json") for s in signals_from_tests(tested, kind=kind, period=period)]
     return {"signals": signals, "n_ads": int(exposure["n_ads"].sum()), "n_series_tested": n_tested,
             "first_period_start": min(exposure["period_start"]).isoformat(),
             "last_period_start": max(exposure["period_start"]).isoformat()}
 
 
-def run_cached(con: duckdb.DuckDBPyConnection, engine: Engine, kind: str, params: dict[str, Any], *,
-               fp: str | None = None) -> cache.CacheEntry:
-    """The cached entry of (kind, params), computed and stored first when absent."""
+def save_state_modules(state: ApiState, modules: list[Any]) -> None:
+    """Keep the latest content of each module the service computed (by stable id) in its own file."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).isoformat()
+    with state.connect() as con:
+        con.executemany(
+            """INSERT INTO modules VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (module_id) DO UPDATE SET title = excluded.title,
+                 last_computed_at = excluded.last_computed_at, module = excluded.module""",
+            [(m.module_id, m.rome_code, m.title, now, now, m.model_dump_json()) for m in modules])
+
+
+def load_module(state: ApiState, con: duckdb.DuckDBPyConnection, module_id: str) -> Any:
+    """A module computed by the service, else one saved in the store by ``skillgap modules``; None if neither."""
+    from analysis.modules import load_module as load_store_module
+    from models.analysis import CandidateModule
+
+    with state.connect() as sq:
+        row = sq.execute("SELECT module FROM modules WHERE module_id = ?", [module_id]).fetchone()
+    if row is not None:
+        return CandidateModule.model_validate_json(row[0])
+    return load_store_module(con, module_id)
+
+
+def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, kind: str, params: dict[str, Any],
+               *, fp: str | None = None, save_modules: Callable[[list[Any]], None] | None = None) -> cache.CacheEntry:
+    """The cached entry of (kind, params), computed and stored first when absent.
+
+    Args:
+        con: a connection to the store (the service's snapshot, or the batch's write connection).
+        state: the service file holding the cache.
+        fp: the store's fingerprint when the caller has it.
+        save_modules: where computed modules go (default: the service file).
+    """
     model_name = engine.encoder.name
     fp = fp or cache.fingerprint(con, model_name=model_name)
-    hit = cache.lookup(con, cache.cache_key(kind, params, fp))
+    hit = cache.lookup(state, cache.cache_key(kind, params, fp))
     if hit is not None:
         return hit
     started = time.perf_counter()
+    keep = save_modules or (lambda modules: save_state_modules(state, modules))
     try:
-        payload: dict[str, Any] = {"ok": engine.compute(con, kind, dict(params))}
+        payload: dict[str, Any] = {"ok": engine.compute(con, kind, dict(params), save_modules=keep)}
     except UserError as e:
         status, code = user_error_status(e)
         payload = {"error": {"status": status, "code": code, "message": str(e)}}
     elapsed = time.perf_counter() - started
     log.info("computed %s %s in %.1f s", kind, params, elapsed)
-    return cache.save(con, kind=kind, params=params, fp=fp, model_name=model_name,
+    return cache.save(state, kind=kind, params=params, fp=fp, model_name=model_name,
                       payload=json.dumps(payload, default=json_default, ensure_ascii=False), compute_s=elapsed)
 
 
 class Computer:
     """The worker thread of an API process (see module docstring)."""
 
-    def __init__(self, base: duckdb.DuckDBPyConnection, encoder_factory: EncoderFactory):
-        self._base = base
+    def __init__(self, live: Any, state: ApiState, encoder_factory: EncoderFactory):
+        self._live = live
+        self.state = state
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillgap-compute")
-        self._con: duckdb.DuckDBPyConnection | None = None
         self.fingerprints = cache.FingerprintMemo()
-        self.engine: Engine = self._pool.submit(self._start, encoder_factory).result()
-
-    def _start(self, encoder_factory: EncoderFactory) -> Engine:
-        self._con = self._base.cursor()
-        return Engine(encoder_factory())
+        self.engine: Engine = self._pool.submit(lambda: Engine(encoder_factory())).result()
 
     @property
     def model_name(self) -> str:
         return self.engine.encoder.name
 
     def run(self, kind: str, params: dict[str, Any]) -> cache.CacheEntry:
-        """Compute (or find, if another request just computed it) on the worker thread."""
-        return self._pool.submit(lambda: run_cached(self._con, self.engine, kind, params)).result()
-
-    def submit(self, fn: Callable[[duckdb.DuckDBPyConnection, Engine], Any]) -> Any:
-        return self._pool.submit(lambda: fn(self._con, self.engine)).result()
+        """Compute (or find, if another request just computed it) on the worker thread, on the newest snapshot."""
+        def job() -> cache.CacheEntry:
+            with self._live.cursor() as (con, snapshot):
+                fp = self.fingerprints.get(con, model_name=self.model_name, snapshot=str(snapshot))
+                return run_cached(con, self.state, self.engine, kind, params, fp=fp)
+        return self._pool.submit(job).result()
 
     def close(self) -> None:
         def _close() -> None:
             close = getattr(self.engine.encoder, "close", None)
             if close is not None:
                 close()
-            if self._con is not None:
-                self._con.close()
         self._pool.submit(_close).result()
         self._pool.shutdown(wait=True)
 
 
-def warm_cache(con: duckdb.DuckDBPyConnection, rome_codes: list[str] | None = None, *,
+def warm_cache(con: duckdb.DuckDBPyConnection, state: ApiState, rome_codes: list[str] | None = None, *,
                region_codes: tuple[str | None, ...] = (None,), encoder: Any = None,
                kinds: tuple[str, ...] = ("gaps", "modules")) -> dict[str, int]:
     """Compute and store the gap reports and modules the API serves (the weekly batch calls this).
 
+    The entries go to the service file, under the fingerprint of the store's current content:
+    the snapshot the batch publishes next has that content, so the service finds them.
+
     Args:
-        con: a write connection to the store.
+        con: a write connection to the store (modules are saved in it, as ``skillgap modules`` does).
+        state: the service file of the store (``api.state.ApiState.for_store``).
         rome_codes: occupations to compute; default: every ROME code of the stored ads.
         region_codes: regions to compute for each occupation (None = all regions).
         encoder: the embedding encoder; default the API's (``SKILLGAP_API_MODEL``).
@@ -185,6 +224,7 @@ def warm_cache(con: duckdb.DuckDBPyConnection, rome_codes: list[str] | None = No
     Returns:
         counts: ``computed`` (new entries), ``cached`` (already there), ``errors`` (stored UserErrors).
     """
+    from analysis.modules import save_modules as save_store_modules
     from api.settings import get_api_settings
 
     if encoder is None:
@@ -200,10 +240,11 @@ def warm_cache(con: duckdb.DuckDBPyConnection, rome_codes: list[str] | None = No
             for kind in kinds:
                 params = gap_params(rome_code=rome_code, region_code=region_code)
                 key = cache.cache_key(kind, params, fp)
-                if cache.lookup(con, key) is not None:
+                if cache.lookup(state, key) is not None:
                     counts["cached"] += 1
                     continue
-                entry = run_cached(con, engine, kind, params, fp=fp)
+                entry = run_cached(con, state, engine, kind, params, fp=fp,
+                                   save_modules=lambda modules: save_store_modules(con, modules))
                 counts["errors" if entry.payload.startswith('{"error"') else "computed"] += 1
     return counts
 
@@ -215,17 +256,18 @@ def gap_params(*, rome_code: str, region_code: str | None = None, date_from: dat
             "all_active": all_active}
 
 
-def cached_result(con: duckdb.DuckDBPyConnection, computer: Computer, kind: str, params: dict[str, Any], *,
-                  compute_on_miss: bool, memo: cache.FingerprintMemo | None = None) -> tuple[Any, cache.CacheEntry]:
+def cached_result(con: duckdb.DuckDBPyConnection, snapshot: Any, computer: Computer, kind: str,
+                  params: dict[str, Any], *, compute_on_miss: bool) -> tuple[Any, cache.CacheEntry]:
     """(result, entry) of (kind, params) for a request: a lookup, else a computation on the worker.
 
+    Args:
+        con: the request's cursor on the snapshot ``snapshot``.
     Raises ``ApiError`` for a cached UserError (404/422) or a miss when computing is off (503).
     """
     from api.errors import ApiError
 
-    memo = memo or computer.fingerprints
-    fp = memo.get(con, model_name=computer.model_name)
-    entry = cache.lookup(con, cache.cache_key(kind, params, fp))
+    fp = computer.fingerprints.get(con, model_name=computer.model_name, snapshot=str(snapshot))
+    entry = cache.lookup(computer.state, cache.cache_key(kind, params, fp))
     if entry is None:
         if not compute_on_miss:
             raise ApiError(503, f"résultat {kind} pas encore calculé pour ces paramètres : lancez "

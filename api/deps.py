@@ -1,6 +1,8 @@
 """Shared dependencies of the routers (``Annotated`` aliases).
 
-- ``ConDep``: a DuckDB cursor of the process's store connection, one per request, closed after.
+- ``ConDep``: a read-only DuckDB cursor on the newest published snapshot of the store
+  (``api.live``), one per request, closed after; ``SnapshotDep``: which snapshot it reads.
+- ``StateDep``: the service's own writable file (``api.state``: keys, cache, staged ads).
 - ``ComputerDep``: the worker that computes analysis results (``api.compute``).
 - ``ReadAccess`` / ``WriteAccess``: API key checks (``X-API-Key``); reads are open unless
   ``SKILLGAP_API_READ_OPEN=false``.
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path as FilePath
 from typing import Annotated, Literal
 
 import duckdb
@@ -23,6 +26,7 @@ from api.compute import Computer
 from api.errors import ApiError, ErrorDetail
 from api.keys import verify_key
 from api.settings import ApiSettings
+from api.state import ApiState
 from referentials import queries
 from referentials.geo import REGIONS
 
@@ -34,11 +38,13 @@ def get_settings_dep(request: Request) -> ApiSettings:
 
 
 def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-    cursor = request.app.state.db.cursor()
-    try:
+    with request.app.state.live.cursor() as (cursor, snapshot):
+        request.state.snapshot = snapshot
         yield cursor
-    finally:
-        cursor.close()
+
+
+def get_state(request: Request) -> ApiState:
+    return request.app.state.api_state
 
 
 def get_computer(request: Request) -> Computer:
@@ -47,27 +53,36 @@ def get_computer(request: Request) -> Computer:
 
 SettingsDep = Annotated[ApiSettings, Depends(get_settings_dep)]
 ConDep = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
+StateDep = Annotated[ApiState, Depends(get_state)]
+
+
+def get_snapshot(request: Request, con: ConDep) -> FilePath:
+    """The snapshot the request's cursor reads (a dependency of ``ConDep``, so the same one)."""
+    return request.state.snapshot
+
+
+SnapshotDep = Annotated[FilePath, Depends(get_snapshot)]
 ComputerDep = Annotated[Computer, Depends(get_computer)]
 ApiKeyHeader = Annotated[str | None, Depends(_api_key_header)]
 
 
-def _require_key(con: duckdb.DuckDBPyConnection, key: str | None) -> str:
+def _require_key(state: ApiState, key: str | None) -> str:
     if not key:
         raise ApiError(401, "clé d'API requise : en-tête X-API-Key (créez-en une avec `skillgap apikey create`)",
                        headers={"WWW-Authenticate": "X-API-Key"})
-    key_id = verify_key(con, key)
+    key_id = verify_key(state, key)
     if key_id is None:
         raise ApiError(401, "clé d'API invalide ou révoquée", headers={"WWW-Authenticate": "X-API-Key"})
     return key_id
 
 
-def read_access(settings: SettingsDep, con: ConDep, key: ApiKeyHeader) -> None:
+def read_access(settings: SettingsDep, state: StateDep, key: ApiKeyHeader) -> None:
     if not settings.api_read_open:
-        _require_key(con, key)
+        _require_key(state, key)
 
 
-def write_access(con: ConDep, key: ApiKeyHeader) -> str:
-    return _require_key(con, key)
+def write_access(state: StateDep, key: ApiKeyHeader) -> str:
+    return _require_key(state, key)
 
 
 ReadAccess = Depends(read_access)

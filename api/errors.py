@@ -7,8 +7,10 @@
 ``code`` is a stable machine word (``not_found``, ``invalid_input``, ``insufficient_data``,
 ``unauthorized``, ``not_computed``, ``not_implemented``, ``internal_error``…), ``message`` is French
 text for a person, ``details`` lists the offending inputs of a 422 (``location``, ``message``).
-A ``UserError`` raised by the analysis becomes a 404 when it is a ``NotFoundError`` (an unknown code) and a 422
-otherwise (``user_error_status``); anything unexpected becomes a logged 500 with the same shape.
+A ``UserError`` raised by the analysis becomes (``user_error_status``): a 404 ``not_found`` when it is a
+``NotFoundError`` (an unknown code), a 422 ``insufficient_data`` when it is an ``InsufficientDataError`` (no ads
+for the filters, no certification linked, too few ads for a trend…), and a 422 ``invalid_input`` otherwise (an
+``InputFileError`` or any other bad parameter); anything unexpected becomes a logged 500 with the same shape.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from skillgap.errors import NotFoundError, UserError
+from skillgap.errors import InsufficientDataError, NotFoundError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
 
 class ErrorDetail(BaseModel):
     location: str = Field(description="where the bad value is, e.g. 'query.limit'", examples=["query.limit"])
-    message: str = Field(examples=["Input should be less than or equal to 500"])
+    message: str = Field(examples=["doit être inférieur ou égal à 500"])
 
 
 class ErrorBody(BaseModel):
@@ -67,15 +69,80 @@ def error_response(status: int, code: str, message: str, details: list[ErrorDeta
 
 
 def user_error_status(error: UserError) -> tuple[int, str]:
-    """(HTTP status, code) of a UserError: 404 for something named that does not exist
-    (``NotFoundError``: unknown ROME code, certification, module, region), else 422.
+    """(HTTP status, code) of a UserError: 404 ``not_found`` for something named that does not exist
+    (``NotFoundError``: unknown ROME code, certification, module, region), 422 ``insufficient_data`` when the
+    data are too thin for the analysis (``InsufficientDataError``), else 422 ``invalid_input`` (``InputFileError``,
+    a bad parameter).
 
     >>> user_error_status(NotFoundError("code ROME inconnu : X9999"))
     (404, 'not_found')
-    >>> user_error_status(UserError("aucune offre pour M1805 sur la période demandée"))
+    >>> user_error_status(InsufficientDataError("aucune offre pour M1805 sur la période demandée"))
     (422, 'insufficient_data')
+    >>> user_error_status(UserError("période vide : du 2025-02-01 au 2025-01-01"))
+    (422, 'invalid_input')
+    >>> from skillgap.errors import InputFileError
+    >>> user_error_status(InputFileError("offres.jsonl", "JSON invalide", line=3))
+    (422, 'invalid_input')
     """
-    return (404, "not_found") if isinstance(error, NotFoundError) else (422, "insufficient_data")
+    if isinstance(error, NotFoundError):
+        return 404, "not_found"
+    if isinstance(error, InsufficientDataError):
+        return 422, "insufficient_data"
+    return 422, "invalid_input"
+
+
+#: French wording of pydantic's validation errors, by error type (``ctx`` fills the braces)
+_FRENCH_VALIDATION = {
+    "missing": "champ requis",
+    "extra_forbidden": "champ non prévu",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "greater_than": "doit être strictement supérieur à {gt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "less_than": "doit être strictement inférieur à {lt}",
+    "string_too_long": "{max_length} caractère(s) au plus",
+    "string_too_short": "{min_length} caractère(s) au moins",
+    "string_pattern_mismatch": "forme attendue : {pattern}",
+    "too_long": "{max_length} élément(s) au plus, {actual_length} reçu(s)",
+    "too_short": "{min_length} élément(s) au moins, {actual_length} reçu(s)",
+    "literal_error": "valeur attendue : {expected}",
+    "enum": "valeur attendue : {expected}",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "bool_parsing": "booléen attendu (true ou false)",
+    "bool_type": "booléen attendu (true ou false)",
+    "string_type": "texte attendu",
+    "date_parsing": "date attendue au format AAAA-MM-JJ",
+    "date_from_datetime_parsing": "date attendue au format AAAA-MM-JJ",
+    "date_type": "date attendue au format AAAA-MM-JJ",
+    "list_type": "liste attendue",
+    "dict_type": "objet attendu",
+    "model_type": "objet attendu",
+    "model_attributes_type": "objet attendu",
+    "json_invalid": "JSON invalide",
+}
+
+
+def french_message(error: dict) -> str:
+    """The French message of one pydantic validation error (its own ``msg`` for a type not listed).
+
+    >>> french_message({"type": "greater_than_equal", "ctx": {"ge": 1}, "msg": "Input should be greater…"})
+    'doit être supérieur ou égal à 1'
+    >>> french_message({"type": "literal_error", "ctx": {"expected": "'rome', 'esco' or 'all'"}, "msg": "…"})
+    "valeur attendue : 'rome', 'esco' ou 'all'"
+    >>> french_message({"type": "value_error", "msg": "Value error, période vide"})
+    'période vide'
+    """
+    template = _FRENCH_VALIDATION.get(str(error.get("type", "")))
+    ctx = {key: str(value).replace(" or ", " ou ") for key, value in (error.get("ctx") or {}).items()}
+    try:
+        if template is not None:
+            return template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        pass
+    return str(error.get("msg", "")).removeprefix("Value error, ")
 
 
 def _location(loc: tuple) -> str:
@@ -92,7 +159,7 @@ async def _user_error(request: Request, exc: UserError) -> JSONResponse:
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    details = [ErrorDetail(location=_location(e.get("loc", ())), message=str(e.get("msg", ""))) for e in exc.errors()]
+    details = [ErrorDetail(location=_location(e.get("loc", ())), message=french_message(e)) for e in exc.errors()]
     where = ", ".join(d.location for d in details) or "requête"
     return error_response(422, "invalid_input", f"entrée invalide : {where}", details)
 

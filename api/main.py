@@ -1,7 +1,10 @@
 """The FastAPI application: ``create_app(settings)``.
 
-The lifespan opens the store (one DuckDB database per process; each request gets a cursor) and
-starts the compute worker, which loads the embedding encoder once. Nothing happens at import.
+The lifespan opens the newest published snapshot of the store read-only (``api.live``: each
+request gets a cursor; the service moves to a new snapshot when the batch publishes one, so it
+keeps answering while ``skillgap ingest`` / ``process`` / ``weekly`` write), opens the service's
+own file (``api.state``: keys, result cache, staged ads) and starts the compute worker, which
+loads the embedding encoder once. Nothing happens at import.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from fastapi import FastAPI
 
 from api import errors
 from api.compute import Computer, EncoderFactory, default_encoder_factory
+from api.keys import import_store_keys
+from api.live import LiveStore
 from api.routes import ads, certifications, meta, modules, occupations, signals
 from api.settings import ApiSettings, get_api_settings
-from skillgap.store import connect
+from api.state import ApiState
 
 DESCRIPTION = """
 Compétences demandées dans les offres d'emploi, leur couverture par les blocs de compétences RNCP,
@@ -44,14 +49,17 @@ def create_app(settings: ApiSettings | None = None, *, encoder_factory: EncoderF
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = connect(settings.store)
-        computer = Computer(db, factory)
-        app.state.settings, app.state.db, app.state.computer = settings, db, computer
+        live = LiveStore(settings.store)
+        state = settings.api_state_file()
+        with live.cursor() as (con, _):
+            import_store_keys(state, con)
+        computer = Computer(live, state, factory)
+        app.state.settings, app.state.live, app.state.api_state, app.state.computer = settings, live, state, computer
         try:
             yield
         finally:
             computer.close()
-            db.close()
+            live.close()
 
     app = FastAPI(title="skillgap", description=DESCRIPTION, version="1", lifespan=lifespan,
                   openapi_tags=_TAGS)

@@ -50,7 +50,9 @@ class Occupation(Public):
     parent_rome_code: str | None = Field(default=None, description="ROME v3-level code", examples=["M1805"])
     domain_code: str | None = Field(default=None, examples=["M18"])
     domain_label: str | None = None
-    appellations: list[str] = Field(examples=[["Développeur / Développeuse web", "Développeur / Développeuse back-end"]])
+    appellations: list[str] = Field(
+        examples=[["Développeur / Développeuse web", "Développeur / Développeuse back-end"]]
+    )
     n_ads: int = Field(description="stored ads of the occupation (source code)")
     certifications: list[CertificationSummary] = Field(description="RNCP certifications linked to the occupation")
 
@@ -178,15 +180,16 @@ class AdsCreate(Public):
 
 class AdOutcome(Public):
     index: int = Field(description="position in the request")
-    status: str = Field(description="stored | duplicate | updated | unchanged | dropped")
+    status: str = Field(description="staged (waiting for the batch) | dropped; after the batch's import: "
+                                    "stored | duplicate | updated | unchanged | dropped")
+    staging_id: int | None = Field(default=None, description="GET /ads/staged/{staging_id} tells what became of it")
     ad_id: str | None = None
     reason: str | None = None
 
 
-class AdsCreated(Public):
+class AdsStaged(Public):
     read: int
-    stored: int
-    duplicates: int
+    staged: int
     dropped: int
     outcomes: list[AdOutcome]
 

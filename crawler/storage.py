@@ -1,8 +1,9 @@
 """Reads and writes of the crawler's tables (DDL in ``crawler.schema``).
 
 One ``AdStore`` per run: it loads what dedupe needs to be incremental (content hashes, near-duplicate
-fingerprints, the source records already seen), then buffers the writes and commits them in batches (one transaction each, every ``flush_every``
-records and at close), so a crash loses at most the current batch and never what was stored before.
+fingerprints, the source records already seen), then buffers the writes and commits them in batches
+(one transaction each, every ``flush_every`` records and at close), so a crash loses at most the
+current batch and never what was stored before.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from crawler.dedupe import (
     signature_to_bytes,
 )
 from models.jobad import AdSource, JobAd
-from skillgap.store import connect, registered, transaction
+from skillgap.store import connect, publish, registered, transaction
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,9 @@ class SeenSource:
 class AdStore:
     """The crawler's view of the DuckDB store."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, *, flush_every: int = 500):
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, flush_every: int = 500, path: Path | None = None):
         self.con = con
+        self.path = path
         self.flush_every = flush_every
         self._ads: dict[str, dict] = {}
         self._skills: dict[str, list[dict]] = {}
@@ -65,12 +67,14 @@ class AdStore:
 
     @classmethod
     def open(cls, path: Path | str) -> AdStore:
-        return cls(connect(path))
+        return cls(connect(path), path=Path(path))
 
     def close(self) -> None:
-        """Write what is buffered and close the connection."""
+        """Write what is buffered, publish the store for the service (``skillgap.store.publish``), close."""
         try:
             self.flush()
+            if self.path is not None:
+                publish(self.con, self.path)
         finally:
             self.con.close()
 
@@ -127,7 +131,8 @@ class AdStore:
         row = {c: getattr(ad, c) for c in _AD_COLUMNS} | {"first_seen_at": seen_at, "last_seen_at": seen_at}
         self._ads[ad.ad_id] = row
         self._skills[ad.ad_id] = [
-            {"ad_id": ad.ad_id, "position": i, "skill_code": s.skill_code, "label": s.label, "requirement": s.requirement}
+            {"ad_id": ad.ad_id, "position": i, "skill_code": s.skill_code, "label": s.label,
+             "requirement": s.requirement}
             for i, s in enumerate(ad.ticked_skills)
         ]
         self._minhashes[ad.ad_id] = self._fingerprint_row(ad.ad_id, signature)
@@ -216,7 +221,9 @@ class AdStore:
         self._sources.clear()
         self._touches.clear()
 
-    def _insert(self, table: str, columns: list[str], rows: list[dict], conflict: str, *, replace: bool = False) -> None:
+    def _insert(
+        self, table: str, columns: list[str], rows: list[dict], conflict: str, *, replace: bool = False
+    ) -> None:
         verb = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
         names = ", ".join(columns)
         with registered(self.con, "_batch", pa.Table.from_pylist(rows)):
@@ -225,4 +232,9 @@ class AdStore:
     def counts(self) -> dict[str, int]:
         """Rows per table (for summaries and tests)."""
         tables = ("job_ads", "ad_sources", "ticked_skills", "minhashes")
-        return {t: self.con.execute(f"SELECT count(*) FROM core_ads__{t}").fetchone()[0] for t in tables}
+        counts: dict[str, int] = {}
+        for t in tables:
+            row = self.con.execute(f"SELECT count(*) FROM core_ads__{t}").fetchone()
+            assert row is not None  # count(*) always returns one row
+            counts[t] = row[0]
+        return counts

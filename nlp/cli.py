@@ -41,7 +41,7 @@ def _setup(store: Path | None, model: str | None, rerank: str | None = None):
 
 def _existing(path: Path) -> Path:
     if not path.is_file():
-        raise UserError(f"{path}: no such file")
+        raise UserError(f"{path} : fichier introuvable")
     return path
 
 
@@ -74,9 +74,11 @@ def eval_occupations_cmd(ads: Annotated[Path, typer.Option("--ads")], model: Mod
 def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], model: ModelOption = None,
                   store: StoreOption = None, rerank: RerankOption = None,
                   rerank_top: Annotated[int | None, typer.Option(
-                      "--rerank-top", help="Candidats re-classés (défaut : rerank.esco_top_n de nlp/config.toml).")] = None,
+                      "--rerank-top",
+                      help="Candidats re-classés (défaut : rerank.esco_top_n de nlp/config.toml).")] = None,
                   rerank_weight: Annotated[float | None, typer.Option(
-                      "--rerank-weight", help="Poids du re-classeur (défaut : rerank.esco_weight de nlp/config.toml).")] = None,
+                      "--rerank-weight",
+                      help="Poids du re-classeur (défaut : rerank.esco_weight de nlp/config.toml).")] = None,
                   ) -> None:
     """Liaison phrase → compétences ESCO (TECH/HOUSE/TECHWOLF) : RP@5, RP@10, MRR."""
     from nlp.embed import CachedEncoder, get_encoder
@@ -88,9 +90,9 @@ def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], m
     settings = config.rerank
     rerank_model = settings.model_for(model or config.model.english_name)
     reranker = CachedEncoder(get_encoder(rerank_model), cache) if rerank_model else None
+    weight = settings.esco_weight if rerank_weight is None else rerank_weight
     _report(evaluate_esco_linking(ref, encoder, _existing(annotations), cache_dir=cache, reranker=reranker,
-                                  rerank=RerankConfig(top_n=rerank_top or settings.esco_top_n,
-                                                      weight=settings.esco_weight if rerank_weight is None else rerank_weight)))
+                                  rerank=RerankConfig(top_n=rerank_top or settings.esco_top_n, weight=weight)))
 
 
 def bench_nlp_cmd(
@@ -121,18 +123,15 @@ def process_cmd(store: StoreOption = None, model: ModelOption = None, rerank: Re
     from nlp.engine import NlpEngine
     from nlp.process import ads_to_process, process_ads
     from skillgap.settings import get_settings
-    from skillgap.store import connect
+    from skillgap.store import writing
 
     ref, config, cache = _setup(store, model, rerank)
     engine = NlpEngine.create(ref, config, cache_dir=cache)
-    con = connect(store or get_settings().store)
-    try:
+    with writing(store or get_settings().store) as con:  # published for the service at the end
         total = len(ads_to_process(con, reprocess=reprocess, limit=limit))
         with tqdm(total=total, unit="ad", desc="process") as bar:
             result = process_ads(con, engine, reprocess=reprocess, batch_size=batch_size, limit=limit,
                                  progress=bar.update)
-    finally:
-        con.close()
     _report(result)
 
 

@@ -13,10 +13,11 @@ from referentials import queries
 from referentials.bundled import default_paths
 from referentials.loading import LoadResult, load_source
 from skillgap.settings import get_settings
-from skillgap.store import connect
+from skillgap.store import connect, writing
 
 StoreOption = Annotated[
-    Path | None, typer.Option("--store", help="Fichier DuckDB du magasin (défaut : $SKILLGAP_STORE ou ./data/skillgap.duckdb).")
+    Path | None,
+    typer.Option("--store", help="Fichier DuckDB du magasin (défaut : $SKILLGAP_STORE ou ./data/skillgap.duckdb)."),
 ]
 
 ref_app = typer.Typer(help="Référentiels : ROME 4.0, ESCO, correspondance ESCO-ROME, RNCP/RS.", no_args_is_help=True)
@@ -31,11 +32,8 @@ def load_referentials(
 ) -> list[LoadResult]:
     """Load the given sources (default: every bundled source) into ``store``; one version each."""
     sources = sources or default_paths()
-    con = connect(store)
-    try:
+    with writing(store) as con:  # published for the service at the end
         return [load_source(con, source, paths) for source, paths in sources.items()]
-    finally:
-        con.close()
 
 
 def format_result(r: LoadResult) -> str:
@@ -51,10 +49,19 @@ def format_result(r: LoadResult) -> str:
 
 @ref_app.command("load")
 def load_cmd(
-    rome: Annotated[Path | None, typer.Option(help="Dossier de l'export CSV ROME 4.0 (unix_*_vNNN_utf8.csv).")] = None,
-    esco: Annotated[Path | None, typer.Option(help="Dossier des CSV ESCO (occupations_fr, skills_fr, relations).")] = None,
-    crosswalk: Annotated[Path | None, typer.Option(help="Fichier de correspondance ESCO-ROME (FR_*_mapping_esco_rome.csv).")] = None,
-    rncp: Annotated[list[Path] | None, typer.Option(help="Fichiers ou dossiers de l'export France Compétences (CSV et/ou XML) ; répétable.")] = None,
+    rome: Annotated[
+        Path | None, typer.Option(help="Dossier de l'export CSV ROME 4.0 (unix_*_vNNN_utf8.csv).")
+    ] = None,
+    esco: Annotated[
+        Path | None, typer.Option(help="Dossier des CSV ESCO (occupations_fr, skills_fr, relations).")
+    ] = None,
+    crosswalk: Annotated[
+        Path | None, typer.Option(help="Fichier de correspondance ESCO-ROME (FR_*_mapping_esco_rome.csv).")
+    ] = None,
+    rncp: Annotated[
+        list[Path] | None,
+        typer.Option(help="Fichiers ou dossiers de l'export France Compétences (CSV et/ou XML) ; répétable."),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Charge les référentiels (sans option : les données embarquées). Recharger les mêmes fichiers ne fait rien."""
@@ -76,7 +83,8 @@ def list_cmd(store: StoreOption = None) -> None:
     if not rows:
         typer.echo("aucun référentiel chargé : lancez `skillgap referentials load`")
     for is_current, source, version_id, label, loaded_at in rows:
-        typer.echo(f"{'*' if is_current else ' '} {source:9s} {version_id:22s} {label} (chargé le {loaded_at:%Y-%m-%d %H:%M})")
+        typer.echo(f"{'*' if is_current else ' '} {source:9s} {version_id:22s} {label} "
+                   f"(chargé le {loaded_at:%Y-%m-%d %H:%M})")
 
 
 @ref_app.command("stats")

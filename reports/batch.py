@@ -4,24 +4,24 @@
 week — collect → process → analyse → report — meant for cron or a systemd timer: every step is
 idempotent (ingest and crawl dedupe ads, NLP processing handles only unprocessed ads, modules are
 upserted by stable id, the report folder is replaced whole), and a lock file stops two runs from
-overlapping.
+overlapping. The API keeps answering during the batch: each step that writes the store publishes
+it when done (``skillgap.store.publish``) and the service moves to the new snapshot.
 """
 
 from __future__ import annotations
 
 import fcntl
-import importlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from reports.period import ReportPeriod
-from reports.weekly import Scope, collect_weekly
+from reports.weekly import OccupationGaps, Scope, collect_weekly
 from skillgap.errors import UserError
-from skillgap.store import connect
+from skillgap.store import writing
 
 log = logging.getLogger(__name__)
 Echo = Callable[[str], None]
@@ -34,23 +34,29 @@ def default_encoder(model: str = "default"):
     return CachedEncoder(get_encoder(model), get_settings().resolved_cache_dir())
 
 
+def _status(occupation: OccupationGaps) -> str:
+    """'ok', or why the occupation has no gap report."""
+    if occupation.report:
+        return "ok"
+    assert occupation.failure is not None  # ``occupation_gaps`` records why when there is no report
+    return occupation.failure.reason
+
+
 def weekly_report(store: Path, scope: Scope, out_dir: Path, *, encoder=None, pdf: bool | None = None,
                   command: str | None = None, save_modules: bool = True, con=None) -> tuple[Path, dict]:
     """Compute the figures of ``scope`` and write its report folder; returns (folder, summary)."""
     from analysis.gaps import GapContext
     from reports.render import write_report
 
-    own = con is None
-    con = connect(store) if own else con
-    try:
-        data = collect_weekly(GapContext(con, encoder or default_encoder()), scope, save_modules_=save_modules)
-        folder = write_report(data, out_dir, pdf=pdf, command=command)
-    finally:
-        if own:
-            con.close()
+    if con is None:
+        with writing(store) as own:  # modules saved; published for the service at the end
+            return weekly_report(store, scope, out_dir, encoder=encoder, pdf=pdf, command=command,
+                                 save_modules=save_modules, con=own)
+    data = collect_weekly(GapContext(con, encoder or default_encoder()), scope, save_modules_=save_modules)
+    folder = write_report(data, out_dir, pdf=pdf, command=command)
     summary = {"folder": str(folder), "week": scope.period.week_label, "region_code": scope.region_code,
                "n_ads_week": int(data.ads.in_week.sum()), "n_ads_window": len(data.ads),
-               "occupations": {o.rome_code: ("ok" if o.report else o.failure.reason) for o in data.occupations},
+               "occupations": {o.rome_code: _status(o) for o in data.occupations},
                "n_modules": sum(len(o.modules) for o in data.occupations), "n_signals": len(data.signals),
                "pdf": (folder / "report.pdf").is_file()}
     return folder, summary
@@ -64,7 +70,9 @@ def run_lock(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as e:
-            raise UserError(f"un autre « skillgap weekly » écrit déjà dans {out_dir} (verrou .skillgap-weekly.lock)") from e
+            raise UserError(
+                f"un autre « skillgap weekly » écrit déjà dans {out_dir} (verrou .skillgap-weekly.lock)"
+            ) from e
         try:
             yield
         finally:
@@ -73,8 +81,15 @@ def run_lock(out_dir: Path) -> Iterator[None]:
 
 def collect(store: Path, *, ingest_paths: list[Path], crawl: str | None, crawl_args: dict[str, str],
             echo: Echo) -> dict:
-    """Step 1: import files and/or run a spider (both dedupe against the store)."""
+    """Step 1: import the ads received by the API, files and/or run a spider (all dedupe against the store)."""
+    from api.ingest import import_staged
+    from api.state import ApiState
+
     out: dict = {}
+    staged = import_staged(store, ApiState.for_store(store))
+    if staged["read"]:
+        out["staged"] = staged
+        echo(f"collecte (offres reçues par l'API) : {staged['stored']} nouvelle(s) sur {staged['read']}")
     if ingest_paths:
         from crawler.ingest import ingest
 
@@ -85,52 +100,37 @@ def collect(store: Path, *, ingest_paths: list[Path], crawl: str | None, crawl_a
 
         out["crawl"] = run_crawl(crawl, settings=project_settings(store=store), spider_args=crawl_args)
         echo(f"collecte ({crawl}) : {out['crawl'].get('stored')} offre(s) nouvelle(s)")
-    if not out:
-        echo("collecte : aucune source indiquée (--ingest / --crawl), étape sautée")
+    if not ingest_paths and not crawl:
+        echo("collecte : aucun fichier ni site indiqué (--ingest / --crawl)")
     return out
 
 
 def process(store: Path, *, model: str | None, echo: Echo) -> dict | None:
-    """Step 2: NLP over the ads not processed yet, when the NLP stage provides it."""
-    try:
-        nlp_process = importlib.import_module("nlp.process")
-    except ImportError:
-        nlp_process = None
-    if nlp_process is None or not hasattr(nlp_process, "process_ads"):
-        echo("traitement NLP : nlp.process.process_ads absent de cette installation, étape sautée "
-             "(les analyses utilisent les compétences cochées par les employeurs)")
-        return None
+    """Step 2: NLP over the ads not processed yet."""
     from nlp.cli import _setup
     from nlp.engine import NlpEngine
+    from nlp.process import process_ads
 
     ref, config, cache = _setup(store, model)
     engine = NlpEngine.create(ref, config, cache_dir=cache)
-    con = connect(store)
-    try:
-        result = nlp_process.process_ads(con, engine)
-    finally:
-        con.close()
+    with writing(store) as con:
+        result = process_ads(con, engine)
     echo(f"traitement NLP : {result}")
     return result
 
 
-def warm_api_cache(con, rome_codes: list[str], region_code: str | None, encoder, echo: Echo) -> dict | None:
-    """Step 4: precompute what the API serves for the report's main occupations, when the API provides it."""
-    try:
-        compute = importlib.import_module("api.compute")
-    except ImportError:
-        compute = None
-    warm = getattr(compute, "warm_cache", None)
-    if warm is None:
-        echo("cache de l'API : api.compute.warm_cache absent, étape sautée")
-        return None
-    counts = warm(con, rome_codes, region_codes=(region_code,), encoder=encoder)
+def warm_api_cache(con, store: Path, rome_codes: list[str], region_code: str | None, encoder, echo: Echo) -> dict:
+    """Step 4: precompute what the API serves for the report's main occupations (in the service file)."""
+    from api.compute import warm_cache
+    from api.state import ApiState
+
+    counts = warm_cache(con, ApiState.for_store(store), rome_codes, region_codes=(region_code,), encoder=encoder)
     echo(f"cache de l'API : {counts}")
     return counts
 
 
 def run_weekly(store: Path, out_dir: Path, *, period: ReportPeriod, regions: list[str | None],
-               scope_kwargs: dict, ingest_paths: list[Path] = (), crawl: str | None = None,
+               scope_kwargs: dict, ingest_paths: Sequence[Path] = (), crawl: str | None = None,
                crawl_args: dict[str, str] | None = None, do_process: bool = True, model: str = "default",
                pdf: bool | None = None, warm_cache: bool = True, command: str | None = None,
                echo: Echo = print, encoder=None) -> dict:
@@ -140,11 +140,13 @@ def run_weekly(store: Path, out_dir: Path, *, period: ReportPeriod, regions: lis
     with run_lock(out_dir):
         summary["collect"] = collect(store, ingest_paths=list(ingest_paths), crawl=crawl,
                                      crawl_args=crawl_args or {}, echo=echo)
-        summary["process"] = process(store, model=None if model == "default" else model, echo=echo) \
-            if do_process else echo("traitement NLP : désactivé (--no-process)")
+        if do_process:
+            summary["process"] = process(store, model=None if model == "default" else model, echo=echo)
+        else:
+            echo("traitement NLP : désactivé (--no-process)")
+            summary["process"] = None
         encoder = encoder or default_encoder(model)
-        con = connect(store)
-        try:
+        with writing(store) as con:  # modules saved; published for the service at the end
             summary["reports"] = []
             for region in regions:
                 scope = Scope(period=period, region_code=region, **scope_kwargs)
@@ -158,9 +160,7 @@ def run_weekly(store: Path, out_dir: Path, *, period: ReportPeriod, regions: lis
                          f"({period.week_start} → {period.week_end}) pour la région {region or 'France entière'}")
                 if warm_cache:
                     ok = [code for code, status in report["occupations"].items() if status == "ok"]
-                    summary.setdefault("api_cache", []).append(warm_api_cache(con, ok, region, encoder, echo))
-        finally:
-            con.close()
+                    summary.setdefault("api_cache", []).append(warm_api_cache(con, store, ok, region, encoder, echo))
     summary["elapsed_s"] = round(time.perf_counter() - started, 1)
     return summary
 

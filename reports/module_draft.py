@@ -74,8 +74,10 @@ def build_draft(con: duckdb.DuckDBPyConnection, module: CandidateModule) -> Draf
                    + (f" ; partiellement couverte par le bloc {s.coverage.block_code} « {s.coverage.matched_text} »"
                       if s.coverage.status.value == "partial" else "")
                    for s in module.skills]
-    evidence = [f"{module.n_ads} offre(s) du métier demandent au moins une de ces compétences, soit {module.share:.1%} "
-                f"(intervalle de confiance à 95 % : {module.share_low:.1%} – {module.share_high:.1%}), {period}, {region}."]
+    evidence = [f"{module.n_ads} offre(s) du métier demandent au moins une de ces compétences, "
+                f"soit {module.share:.1%} "
+                f"(intervalle de confiance à 95 % : {module.share_low:.1%} – {module.share_high:.1%}), "
+                f"{period}, {region}."]
     for s in module.skills:
         evidence += [f"« {e.excerpt} » (offre {e.ad_id}{', ' + str(e.created_at) if e.created_at else ''})"
                      for e in s.evidence[:2]]
@@ -118,7 +120,8 @@ def to_docx(draft: DraftContent) -> bytes:
     for heading, items in draft.sections:
         document.add_heading(heading, level=2)
         for item in items:
-            paragraph = document.add_paragraph(item.strip(), style="List Bullet 2" if item.startswith("    ") else "List Bullet")
+            style = "List Bullet 2" if item.startswith("    ") else "List Bullet"
+            paragraph = document.add_paragraph(item.strip(), style=style)
             if TO_COMPLETE in item:
                 for run in paragraph.runs:
                     run.bold = True
@@ -131,7 +134,14 @@ def render_draft(con: duckdb.DuckDBPyConnection, module_id: str, fmt: str = "md"
     """(content, media type) of the draft of a stored module; ``fmt`` is ``md`` or ``docx``."""
     module = load_module(con, module_id)
     if module is None:
-        raise NotFoundError(f"module inconnu : {module_id} (lancez `skillgap modules --rome CODE` pour calculer les modules)")
+        raise NotFoundError(
+            f"module inconnu : {module_id} (lancez `skillgap modules --rome CODE` pour calculer les modules)"
+        )
+    return render_module(con, module, fmt)
+
+
+def render_module(con: duckdb.DuckDBPyConnection, module: CandidateModule, fmt: str = "md") -> tuple[bytes, str]:
+    """(content, media type) of the draft of ``module`` (the service passes the module it computed)."""
     draft = build_draft(con, module)
     if fmt == "md":
         return to_markdown(draft).encode("utf-8"), "text/markdown; charset=utf-8"

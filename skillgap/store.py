@@ -1,20 +1,38 @@
-"""The embedded store: one DuckDB file.
+"""The embedded store: one DuckDB file, and the read-only snapshots the API serves.
 
 Tables are named ``{layer}_{source}__{name}`` (layers ``raw``/``core``/``out``). Each package
 that owns tables declares its DDL in a ``schema`` module listed in ``SCHEMA_MODULES``;
 ``connect`` creates what is missing (``CREATE ... IF NOT EXISTS``), so re-running is safe.
+
+DuckDB lets one process open a file for writing and then nobody else may open it, not even to
+read. So the service never opens the store the batch writes: every command that writes the
+store ends by **publishing** it (``publish``): a byte copy of the checkpointed file, taken while
+the writer still holds its lock (so no other write can interleave), into ``<store>.published/``,
+then an atomic switch of the pointer file ``CURRENT`` there (``os.replace``). The API opens the
+current snapshot read-only and moves to a new one when the pointer changes (``api.live``);
+snapshots are never written after publication. The two newest snapshots are kept.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import logging
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from skillgap.errors import UserError
+
+log = logging.getLogger(__name__)
+
+#: snapshots kept in ``<store>.published/`` (the current one and the one before it)
+KEEP_SNAPSHOTS = 2
 
 SCHEMA_MODULES = ("referentials.schema", "crawler.schema", "nlp.schema", "analysis.schema", "api.schema")
 
@@ -63,3 +81,69 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, data: object) -> Itera
         yield name
     finally:
         con.unregister(name)
+
+
+def snapshot_dir(path: Path | str) -> Path:
+    """Where the published snapshots of the store ``path`` live: ``<store>.published/``."""
+    path = Path(path)
+    return path.with_name(path.name + ".published")
+
+
+def published(path: Path | str) -> Path | None:
+    """The current published snapshot of the store ``path``, or None if it was never published."""
+    pointer = snapshot_dir(path) / "CURRENT"
+    try:
+        name = json.loads(pointer.read_text(encoding="utf-8"))["snapshot"]
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError) as e:
+        raise UserError(f"{pointer} : pointeur de publication illisible ({e}) ; "
+                        "relancez une commande d'écriture (ex. skillgap referentials load)") from e
+    snapshot = snapshot_dir(path) / name
+    return snapshot if snapshot.is_file() else None
+
+
+def publish(con: duckdb.DuckDBPyConnection, path: Path | str) -> Path:
+    """Publish the state of the store ``path`` (open for writing as ``con``) for the API.
+
+    Args:
+        con: the writing connection of this process (its lock keeps every other writer out).
+        path: the store file.
+    Returns:
+        the new snapshot file; ``published(path)`` returns it from now on.
+    """
+    path = Path(path)
+    folder = snapshot_dir(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    con.execute("CHECKPOINT")  # everything in the main file, nothing left in the WAL
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    name = f"{path.stem}-{stamp}-{os.getpid()}.duckdb"
+    tmp = folder / f".{name}.part"
+    shutil.copyfile(path, tmp)
+    os.replace(tmp, folder / name)
+    pointer_tmp = folder / f".CURRENT.{os.getpid()}"
+    pointer_tmp.write_text(json.dumps({"snapshot": name, "published_at": stamp}), encoding="utf-8")
+    os.replace(pointer_tmp, folder / "CURRENT")
+    _prune(folder, keep=name)
+    log.info("store published: %s", folder / name)
+    return folder / name
+
+
+def _prune(folder: Path, *, keep: str) -> None:
+    """Delete all but the newest snapshots (an API still reading an old one keeps its open file)."""
+    snapshots = sorted(folder.glob("*.duckdb"), key=lambda p: p.name)
+    for old in snapshots[:-KEEP_SNAPSHOTS]:
+        if old.name != keep:
+            old.unlink(missing_ok=True)
+            old.with_name(old.name + ".wal").unlink(missing_ok=True)
+
+
+@contextmanager
+def writing(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write connection to the store, published for the API when the block ends without error."""
+    con = connect(path)
+    try:
+        yield con
+        publish(con, path)
+    finally:
+        con.close()

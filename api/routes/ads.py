@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import duckdb
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from analysis.demand import ads_cte
-from api.deps import ConDep, FiltersDep, FormatDep, PageDep, ReadAccess, WriteAccess
+from api.deps import ConDep, FiltersDep, FormatDep, PageDep, ReadAccess, StateDep, WriteAccess
 from api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
-from api.models import Ad, AdsCreate, AdsCreated, AdSummary, LinkedSkill, Mention, Page, Segment, TickedSkill
+from api.models import Ad, AdOutcome, AdsCreate, AdsStaged, AdSummary, LinkedSkill, Mention, Page, Segment, TickedSkill
 from api.output import CSV_RESPONSE_DOC, csv_response
 from referentials import queries
 
@@ -119,18 +119,29 @@ def get_ad(con: ConDep, ad_id: AdId) -> Ad:
               segments=segments(ad["description"], mentions), is_processed=is_processed)
 
 
-@router.post("", response_model=AdsCreated, status_code=200,
+@router.post("", response_model=AdsStaged, status_code=202,
              responses={401: {"model": ErrorResponse, "description": "clé d'API absente ou invalide"}})
-def create_ads(request: Request, body: AdsCreate, key_id: WriteAccess) -> AdsCreated:
-    """Importe une ou plusieurs offres (objets de l'API France Travail ou JobPosting schema.org), dédoublonnées.
+def create_ads(body: AdsCreate, state: StateDep, key_id: WriteAccess) -> AdsStaged:
+    """Reçoit une ou plusieurs offres (objets de l'API France Travail ou JobPosting schema.org) pour le prochain lot.
 
-    Les offres passent par les mêmes étapes que la collecte (validation, nettoyage, dédoublonnage,
-    stockage) ; chaque offre reçoit un statut (stored, duplicate, updated, unchanged, dropped + raison).
-    Le traitement NLP n'est pas lancé : ``skillgap process`` (les résultats en cache seront recalculés).
+    Chaque offre lisible est mise en attente (``staged`` + ``staging_id``), les autres sont écartées avec
+    leur raison (``dropped``). Le service n'écrit jamais le magasin pendant que le lot tourne : le lot
+    (``skillgap ingest --staged``, lancé en tête de ``skillgap weekly``) les fait passer par les étapes de
+    la collecte (validation, nettoyage, dédoublonnage, stockage) et publie le magasin ;
+    ``GET /ads/staged/{staging_id}`` dit alors ce qu'est devenue l'offre (stored, duplicate, updated,
+    unchanged, dropped + raison, avec son ``ad_id``). Le NLP suit avec ``skillgap process``.
     """
-    from api.ingest import ingest_records
+    from api.ingest import stage_records
 
-    try:
-        return ingest_records(body.ads, store=request.app.state.settings.store)
-    finally:
-        request.app.state.computer.fingerprints.invalidate()
+    return stage_records(body.ads, state=state, key_id=key_id)
+
+
+@router.get("/staged/{staging_id}", response_model=AdOutcome, dependencies=[ReadAccess])
+def staged_ad(state: StateDep, staging_id: Annotated[int, Path(ge=1, le=2**62)]) -> AdOutcome:
+    """Ce qu'est devenue une offre reçue par POST /ads (``staged`` tant que le lot ne l'a pas importée)."""
+    from api.ingest import staged_outcome
+
+    outcome = staged_outcome(state, staging_id)
+    if outcome is None:
+        raise ApiError(404, f"offre en attente inconnue : {staging_id}")
+    return outcome

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.compute import cached_result
-from api.deps import ComputerDep, ConDep, FiltersDep, FormatDep, ReadAccess, RncpCodeDep, SettingsDep
+from api.deps import ComputerDep, ConDep, FiltersDep, FormatDep, ReadAccess, RncpCodeDep, SettingsDep, SnapshotDep
 from api.errors import ERROR_RESPONSES
 from api.models import Block, Certification, OccupationSummary
 from api.output import CSV_RESPONSE_DOC, csv_response
@@ -26,10 +26,12 @@ def _list(value) -> list:
 
 @router.get("/{rncp_code}", response_model=Certification)
 def get_certification(con: ConDep, rncp_code: RncpCodeDep) -> Certification:
-    """Une certification : intitulé, niveau, blocs de compétences (avec leurs compétences si connues), métiers liés."""
+    """Une certification : intitulé, niveau, blocs de compétences (avec leurs compétences si connues), \
+métiers liés."""
     from analysis.watch import linked_occupations
 
     cert = queries.certification(con, rncp_code)
+    assert cert is not None  # ``RncpCodeDep`` answers 404 for an unknown code
     blocks = [Block(block_code=b.block_code, label=_none(b.label), competences=_list(b.competences),
                     has_competences=bool(b.has_competences))
               for b in queries.blocks_of_certification(con, rncp_code).itertuples()]
@@ -38,18 +40,21 @@ def get_certification(con: ConDep, rncp_code: RncpCodeDep) -> Certification:
                                 domain_label=_none(occupations.at[code, "domain_label"]))
               for code in linked_occupations(con, cert) if code in occupations.index]
     return Certification(rncp_code=rncp_code, title=_none(cert.get("title")), level=_none(cert.get("level"), int),
-                         is_active=_none(cert.get("is_active"), bool), certifier_names=_list(cert.get("certifier_names")),
+                         is_active=_none(cert.get("is_active"), bool),
+                         certifier_names=_list(cert.get("certifier_names")),
                          successor_codes=_list(cert.get("successor_codes")), blocks=blocks, occupations=linked)
 
 
 @router.get("/{rncp_code}/watch", response_model=WatchReport, responses={200: CSV_RESPONSE_DOC})
-def certification_watch(con: ConDep, computer: ComputerDep, settings: SettingsDep, rncp_code: RncpCodeDep,
-                        filters: FiltersDep, fmt: FormatDep,
+def certification_watch(con: ConDep, snapshot: SnapshotDep, computer: ComputerDep, settings: SettingsDep,
+                        rncp_code: RncpCodeDep, filters: FiltersDep, fmt: FormatDep,
                         period: Annotated[Literal["week", "month"], Query(description="pas des séries")] = "month"):
-    """Veille : compétences des blocs rarement ou de moins en moins demandées, compétences émergentes des métiers liés."""
+    """Veille : compétences des blocs rarement ou de moins en moins demandées, compétences émergentes \
+des métiers liés."""
     params = {"rncp_code": rncp_code, "region_code": filters.region_code, "date_from": filters.date_from,
               "date_to": filters.date_to, "period": period}
-    result, _ = cached_result(con, computer, "watch", params, compute_on_miss=settings.api_compute_on_miss)
+    result, _ = cached_result(con, snapshot, computer, "watch", params,
+                              compute_on_miss=settings.api_compute_on_miss)
     if fmt == "csv":
         return csv_response(result["items"], filename=f"veille-{rncp_code}")
     return JSONResponse(result)

@@ -24,7 +24,9 @@ def _package_version() -> str:
 @router.get("/health", response_model=Health)
 def health(con: ConDep, settings: SettingsDep) -> Health:
     """Le service répond et lit le magasin (toujours ouvert, sans clé)."""
-    n_ads = con.execute("SELECT count(*) FROM core_ads__job_ads").fetchone()[0]
+    counted = con.execute("SELECT count(*) FROM core_ads__job_ads").fetchone()
+    assert counted is not None  # count(*) always returns one row
+    n_ads = counted[0]
     return Health(status="ok", store=str(settings.store), n_ads=n_ads,
                   referentials_loaded=sorted(queries.current_versions(con)))
 

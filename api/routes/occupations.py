@@ -10,7 +10,17 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from api.compute import cached_result, gap_params
-from api.deps import ComputerDep, ConDep, FiltersDep, FormatDep, PageDep, ReadAccess, RomeCodeDep, SettingsDep
+from api.deps import (
+    ComputerDep,
+    ConDep,
+    FiltersDep,
+    FormatDep,
+    PageDep,
+    ReadAccess,
+    RomeCodeDep,
+    SettingsDep,
+    SnapshotDep,
+)
 from api.errors import ERROR_RESPONSES
 from api.models import (
     CertificationSummary,
@@ -47,7 +57,8 @@ def search_occupations(con: ConDep, page: PageDep, fmt: FormatDep,
                        q: Annotated[str | None, Query(max_length=200, description="mots du libellé ou d'une "
                                                       "appellation, ou code ROME (sans accents possible)",
                                                       examples=["developpeur web"])] = None):
-    """Fiches ROME dont le libellé ou une appellation contient tous les mots de ``q`` (sans tenir compte des accents)."""
+    """Fiches ROME dont le libellé ou une appellation contient tous les mots de ``q`` \
+(sans tenir compte des accents)."""
     terms = _terms(q)
     rome = queries.current("rome")
     where = " AND ".join(["contains(norm, ?)"] * len(terms)) or "true"
@@ -56,7 +67,8 @@ def search_occupations(con: ConDep, page: PageDep, fmt: FormatDep,
             SELECT rome_code, label AS matched, 0 AS is_appellation, strip_accents(lower(label)) AS norm
             FROM core_rome__occupations WHERE version_id = {rome}
             UNION ALL
-            SELECT rome_code, label, 1, strip_accents(lower(label)) FROM core_rome__appellations WHERE version_id = {rome}
+            SELECT rome_code, label, 1, strip_accents(lower(label))
+            FROM core_rome__appellations WHERE version_id = {rome}
             UNION ALL
             SELECT rome_code, rome_code, 0, lower(rome_code) FROM core_rome__occupations WHERE version_id = {rome}),
         hits AS (SELECT rome_code, arg_min(matched, is_appellation * 1000 + length(matched)) AS matched_label,
@@ -66,7 +78,12 @@ def search_occupations(con: ConDep, page: PageDep, fmt: FormatDep,
         FROM hits h JOIN core_rome__occupations o ON o.rome_code = h.rome_code AND o.version_id = {rome}
         ORDER BY h.rank_kind, h.n_hits DESC, o.rome_code"""
     rows = con.execute(f"{sql} LIMIT ? OFFSET ?", [*terms, page.limit, page.offset]).fetchall()
-    total = rows[0][4] if rows else con.execute(f"SELECT count(*) FROM ({sql})", terms).fetchone()[0]
+    if rows:
+        total = rows[0][4]
+    else:
+        counted = con.execute(f"SELECT count(*) FROM ({sql})", terms).fetchone()
+        assert counted is not None  # count(*) always returns one row
+        total = counted[0]
     items = [OccupationSummary(rome_code=r[0], label=r[1], domain_label=r[2], matched_label=r[3]) for r in rows]
     if fmt == "csv":
         return csv_response([i.model_dump() for i in items], filename="occupations")
@@ -91,8 +108,10 @@ def _none(value, cast=None):
 def get_occupation(con: ConDep, rome_code: RomeCodeDep) -> Occupation:
     """Une fiche ROME 4.0 : libellé, appellations, certifications RNCP liées, nombre d'offres stockées."""
     fiche = queries.occupation(con, rome_code)
-    n_ads = con.execute("SELECT count(*) FROM core_ads__job_ads WHERE rome_code = ?", [rome_code]).fetchone()[0]
-    return Occupation(**fiche, n_ads=n_ads, certifications=certification_summaries(con, rome_code))
+    assert fiche is not None  # ``RomeCodeDep`` answers 404 for an unknown code
+    counted = con.execute("SELECT count(*) FROM core_ads__job_ads WHERE rome_code = ?", [rome_code]).fetchone()
+    assert counted is not None  # count(*) always returns one row
+    return Occupation(**fiche, n_ads=counted[0], certifications=certification_summaries(con, rome_code))
 
 
 @router.get("/{rome_code}/skills", response_model=Page[OccupationSkill], responses={200: CSV_RESPONSE_DOC})
@@ -116,8 +135,9 @@ def occupation_skills(con: ConDep, rome_code: RomeCodeDep, page: PageDep, fmt: F
 
 
 @router.get("/{rome_code}/gaps", response_model=GapPage, responses={200: CSV_RESPONSE_DOC})
-def occupation_gaps(con: ConDep, computer: ComputerDep, settings: SettingsDep, rome_code: RomeCodeDep,
-                    filters: FiltersDep, page: PageDep, fmt: FormatDep, all_active: AllActive = False):
+def occupation_gaps(con: ConDep, snapshot: SnapshotDep, computer: ComputerDep, settings: SettingsDep,
+                    rome_code: RomeCodeDep, filters: FiltersDep, page: PageDep, fmt: FormatDep,
+                    all_active: AllActive = False):
     """Compétences demandées par les offres du métier, non couvertes par les blocs RNCP d'abord.
 
     Servi depuis le cache (calculé au premier appel, quelques secondes, puis à chaque changement des
@@ -126,7 +146,8 @@ def occupation_gaps(con: ConDep, computer: ComputerDep, settings: SettingsDep, r
     """
     params = gap_params(rome_code=rome_code, region_code=filters.region_code, date_from=filters.date_from,
                         date_to=filters.date_to, all_active=all_active)
-    report, entry = cached_result(con, computer, "gaps", params, compute_on_miss=settings.api_compute_on_miss)
+    report, entry = cached_result(con, snapshot, computer, "gaps", params,
+                                  compute_on_miss=settings.api_compute_on_miss)
     skills = report.pop("skills")
     window = skills[page.offset : page.offset + page.limit]
     if fmt == "csv":
@@ -141,12 +162,14 @@ def occupation_gaps(con: ConDep, computer: ComputerDep, settings: SettingsDep, r
 
 
 @router.get("/{rome_code}/modules", response_model=ModulesResult, responses={200: CSV_RESPONSE_DOC})
-def occupation_modules(con: ConDep, computer: ComputerDep, settings: SettingsDep, rome_code: RomeCodeDep,
-                       filters: FiltersDep, fmt: FormatDep, all_active: AllActive = False):
-    """Modules complémentaires candidats : regroupements des compétences non couvertes (enregistrés, id stable)."""
+def occupation_modules(con: ConDep, snapshot: SnapshotDep, computer: ComputerDep, settings: SettingsDep,
+                       rome_code: RomeCodeDep, filters: FiltersDep, fmt: FormatDep, all_active: AllActive = False):
+    """Modules complémentaires candidats : regroupements des compétences non couvertes \
+(enregistrés, id stable)."""
     params = gap_params(rome_code=rome_code, region_code=filters.region_code, date_from=filters.date_from,
                         date_to=filters.date_to, all_active=all_active)
-    result, entry = cached_result(con, computer, "modules", params, compute_on_miss=settings.api_compute_on_miss)
+    result, entry = cached_result(con, snapshot, computer, "modules", params,
+                                  compute_on_miss=settings.api_compute_on_miss)
     if fmt == "csv":
         rows = [{"module_id": m["module_id"], "rome_code": m["rome_code"], "title": m["title"],
                  "n_skills": len(m["skills"]), "skills": [s["skill_label"] for s in m["skills"]],

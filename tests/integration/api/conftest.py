@@ -42,13 +42,9 @@ def api_store(
 @pytest.fixture(scope="session")
 def api_key(api_store: Path) -> str:
     from api.keys import create_key
-    from skillgap.store import connect
+    from api.state import ApiState
 
-    con = connect(api_store)
-    try:
-        return create_key(con, label="tests")
-    finally:
-        con.close()
+    return create_key(ApiState.for_store(api_store), label="tests")
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from api_support import FT_DEV, written_offer
 from fastapi.testclient import TestClient
+
+from api.ingest import import_staged
+from api.state import ApiState
 
 ERROR_KEYS = {"status", "code", "message", "details"}
 
@@ -25,7 +29,7 @@ def test_error_shape_is_pinned(client: TestClient) -> None:
     assert client.get("/occupations/X9999").json() == {
         "error": {"status": 404, "code": "not_found", "message": "code ROME inconnu : X9999", "details": []}}
     detail = assert_error(client.get("/occupations?limit=0"), 422, "invalid_input")["details"]
-    assert detail == [{"location": "query.limit", "message": "Input should be greater than or equal to 1"}]
+    assert detail == [{"location": "query.limit", "message": "doit être supérieur ou égal à 1"}]
 
 
 @pytest.mark.parametrize(("method", "url", "status", "code"), [
@@ -105,7 +109,7 @@ def test_certification(client: TestClient) -> None:
     assert "M1805" in {o["rome_code"] for o in cert["occupations"]}
 
 
-def test_gaps_served_from_cache_and_never_stale(client: TestClient, api_key: str) -> None:
+def test_gaps_served_from_cache_and_never_stale(client: TestClient, api_key: str, api_store: Path) -> None:
     url = "/occupations/M1805/gaps"
     first = client.get(url, params={"limit": 3})
     assert first.status_code == 200, first.text
@@ -114,10 +118,13 @@ def test_gaps_served_from_cache_and_never_stale(client: TestClient, api_key: str
     assert {"coverage", "share_low", "share_high", "evidence"} <= set(body["items"][0])
     again = client.get(url, params={"limit": 3}).json()
     assert again["cache"] == body["cache"]
-    # a new ad of the occupation changes the ads' fingerprint: the report is recomputed
+    # a new ad of the occupation, imported and published by the batch, changes the fingerprint:
+    # the service moves to the new snapshot and the report is recomputed
     new = client.post("/ads", json={"ads": [written_offer(900, day=28, skills=("Rédiger une documentation",))]},
                       headers={"X-API-Key": api_key})
-    assert new.json()["stored"] == 1
+    assert new.status_code == 202 and new.json()["staged"] == 1
+    assert client.get(url, params={"limit": 3}).json()["cache"] == body["cache"]  # not imported yet
+    assert import_staged(api_store, ApiState.for_store(api_store))["stored"] == 1
     after = client.get(url, params={"limit": 3}).json()
     assert after["cache"]["computed_at"] > body["cache"]["computed_at"]
     assert after["report"]["n_ads"] == body["report"]["n_ads"] + 1
@@ -169,19 +176,30 @@ def test_ads_list_and_detail_with_mentions(client: TestClient) -> None:
     assert not plain["is_processed"] and plain["mentions"] == [] and len(plain["segments"]) == 1
 
 
-def test_post_ads(client: TestClient, api_key: str) -> None:
+def test_post_ads(client: TestClient, api_key: str, api_store: Path) -> None:
     headers = {"X-API-Key": api_key}
     assert_error(client.post("/ads", json={"ads": [written_offer(1)]}, headers={"X-API-Key": "sgk_bad"}),
                  401, "unauthorized")
     assert_error(client.post("/ads", json={"ads": []}, headers=headers), 422, "invalid_input")
     assert_error(client.post("/ads", json=[1, 2], headers=headers), 422, "invalid_input")
-    body = client.post("/ads", headers=headers, json={"ads": [
+    response = client.post("/ads", headers=headers, json={"ads": [
         written_offer(500), written_offer(500), {"hello": "world"}, {"id": "X", "intitule": ["not", "a", "title"]},
-    ]}).json()
+    ]})
+    assert response.status_code == 202, response.text
+    body = response.json()
     statuses = [o["status"] for o in body["outcomes"]]
-    assert statuses[:3] == ["stored", "unchanged", "dropped"] and statuses[3] == "dropped"
-    assert body["stored"] == 1 and body["dropped"] == 2 and body["outcomes"][2]["reason"]
-    assert client.get("/ads/france_travail:APITEST0500").status_code == 200
+    assert statuses == ["staged", "staged", "dropped", "dropped"]
+    assert body["staged"] == 2 and body["dropped"] == 2 and body["outcomes"][2]["reason"]
+    first, second = (o["staging_id"] for o in body["outcomes"][:2])
+    assert client.get(f"/ads/staged/{first}").json()["status"] == "staged"
+    assert client.get("/ads/france_travail:APITEST0500").status_code == 404  # the batch has not run
+    counts = import_staged(api_store, ApiState.for_store(api_store))
+    assert counts["stored"] == 1 and counts["unchanged"] == 1
+    assert client.get(f"/ads/staged/{first}").json() | {"index": 0} == {
+        "index": 0, "status": "stored", "staging_id": first, "ad_id": "france_travail:APITEST0500", "reason": None}
+    assert client.get(f"/ads/staged/{second}").json()["status"] == "unchanged"
+    assert client.get("/ads/france_travail:APITEST0500").status_code == 200  # the new snapshot is served
+    assert_error(client.get("/ads/staged/999999"), 404, "not_found")
 
 
 def test_signals_and_watch_answer_with_the_shape(client: TestClient) -> None:
@@ -211,3 +229,37 @@ def test_gaps_on_the_real_ads(client: TestClient) -> None:
     body = client.get("/occupations/M1801/gaps", params={"limit": 5}).json()
     assert body["report"]["n_ads"] >= 500 and body["report"]["is_significant"]
     assert body["items"][0]["evidence"][0]["ad_id"].startswith("france_travail:")
+
+
+@pytest.mark.parametrize(("rome_code", "status", "code"), [
+    ("Z9999", 404, "not_found"),  # well-formed, absent from the ROME loaded
+    ("ZZ999", 422, "invalid_input"),  # not a ROME code at all
+], ids=["unknown-code", "malformed-code"])
+def test_gaps_of_an_unknown_or_malformed_rome_code(client: TestClient, rome_code: str, status: int,
+                                                   code: str) -> None:
+    error = assert_error(client.get(f"/occupations/{rome_code}/gaps"), status, code)
+    if status == 404:
+        assert error["message"] == f"code ROME inconnu : {rome_code}" and error["details"] == []
+    else:
+        assert [d["location"] for d in error["details"]] == ["path.rome_code"]
+        assert error["message"] == "entrée invalide : path.rome_code"
+
+
+def test_refusal_for_lack_of_data_vs_other_user_error(api_store) -> None:
+    """InsufficientDataError → 422 insufficient_data; any other UserError of the analysis (here: a model
+    without calibrated coverage thresholds) → 422 invalid_input; both cached with their code."""
+    from api_support import HashEncoder
+
+    from api.main import create_app
+    from api.settings import ApiSettings
+
+    class UncalibratedEncoder(HashEncoder):
+        name = "hash-sans-seuils"
+
+    app = create_app(ApiSettings(store=api_store), encoder_factory=UncalibratedEncoder)
+    with TestClient(app) as c:
+        for _ in range(2):  # computed, then served from the cache
+            thin = assert_error(c.get("/occupations/M1805/gaps", params={"region": "03"}), 422, "insufficient_data")
+            assert thin["message"].startswith("aucune offre pour M1805 en région 03 sur la période demandée")
+            other = assert_error(c.get("/occupations/M1805/gaps"), 422, "invalid_input")
+            assert other["message"].startswith("aucun seuil de couverture calibré pour le modèle 'hash-sans-seuils'")
