@@ -1,1 +1,0 @@
-"""Pure parsing helpers: source records → ``ScrapedAd``, HTML → text. No I/O, no Scrapy."""

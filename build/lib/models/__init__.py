@@ -1,4 +1,0 @@
-"""The shared typed records of skillgap: the vocabulary every stage speaks.
-
-Import from the submodules (``models.referential``, ``models.jobad``, ...).
-"""

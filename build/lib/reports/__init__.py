@@ -1,1 +1,0 @@
-"""Reports: weekly batch report, module specification drafts."""
