@@ -46,7 +46,9 @@ def bench_gaps(store: Path, encoder: Encoder, *, n_ads: int | None = None) -> di
             inflate_store(copy, n_ads)
             _copy_nlp_rows(copy)
         con = connect(copy, read_only=True)
-        total = con.execute("SELECT count(*) FROM core_ads__job_ads").fetchone()[0]
+        counted = con.execute("SELECT count(*) FROM core_ads__job_ads").fetchone()
+        assert counted is not None  # count(*) always returns one row
+        total = counted[0]
         codes = [r[0] for r in con.execute(
             "SELECT DISTINCT coalesce(o.rome_code, a.rome_code) FROM core_ads__job_ads a "
             "LEFT JOIN core_nlp__occupations o USING (ad_id) WHERE coalesce(o.rome_code, a.rome_code) IS NOT NULL "

@@ -60,4 +60,4 @@ def get_config(path: Path = CONFIG_PATH) -> AnalysisConfig:
         with open(path, "rb") as f:
             return AnalysisConfig.model_validate(tomllib.load(f))
     except (OSError, tomllib.TOMLDecodeError, ValueError) as e:
-        raise UserError(f"{path}: invalid analysis configuration: {e}") from e
+        raise UserError(f"{path} : configuration de l'analyse invalide : {e}") from e

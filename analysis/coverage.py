@@ -32,7 +32,7 @@ from analysis.config import Thresholds, get_config
 from models.analysis import Coverage, CoverageStatus
 from nlp.embed import Encoder
 from referentials import queries
-from skillgap.errors import NotFoundError, UserError
+from skillgap.errors import InsufficientDataError, NotFoundError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def build_index(con: duckdb.DuckDBPyConnection, encoder: Encoder) -> CoverageInd
     """Embed every block item of the current RNCP version and compute the hub scores."""
     blocks = load_block_items(con, encoder)
     if blocks.items.empty:
-        raise UserError("no RNCP block loaded: run `skillgap referentials load`")
+        raise InsufficientDataError("aucun bloc RNCP chargé : lancez `skillgap referentials load`")
     codes = blocks.items.rncp_code.to_numpy()
     rncp_codes, starts = np.unique(codes, return_index=True)
     if not np.all(np.diff(starts) > 0):
@@ -86,8 +86,8 @@ def thresholds_for(model_name: str) -> Thresholds:
     thresholds = get_config().coverage.thresholds.get(model_name)
     if thresholds is None:
         raise UserError(
-            f"no coverage thresholds calibrated for model {model_name!r}: run "
-            f"`skillgap eval coverage --model ... --calibrate` and add them to analysis/config.toml")
+            f"aucun seuil de couverture calibré pour le modèle {model_name!r} : lancez "
+            f"`skillgap eval coverage --model ... --calibrate` et ajoutez-les à analysis/config.toml")
     return thresholds
 
 
@@ -116,7 +116,7 @@ def cover(
     """Coverage of each skill by the blocks of the ``candidates`` certifications."""
     items, item_vectors = index.blocks.for_certifications(set(candidates))
     if items.empty:
-        raise UserError(f"aucune certification (avec blocs) liée à l'occupation {rome_code}")
+        raise InsufficientDataError(f"aucune certification (avec blocs) liée à l'occupation {rome_code}")
     sims = vectors @ item_vectors.T
     best = sims.argmax(axis=1)
     n_certs = items.rncp_code.nunique()

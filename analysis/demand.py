@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Literal
+from typing import Literal, TypedDict
 
 import duckdb
 import pandas as pd
 
-from skillgap.errors import UserError
+from skillgap.errors import InsufficientDataError, UserError
 from skillgap.store import registered
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,16 @@ NLP_TABLES = {
 _NORMALISE = "trim(regexp_replace(lower({}), '[\\s]+', ' ', 'g'))"
 
 
+class SeriesFilters(TypedDict):
+    """The filters ``demand_series`` and ``exposure_series`` share (pass the same to both)."""
+
+    period: Literal["week", "month"]
+    rome_code: str | list[str] | None
+    region_code: str | None
+    date_from: date | None
+    date_to: date | None
+
+
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()
     return {r[0] for r in rows}
@@ -62,17 +72,24 @@ def _resolve(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, str] | None
     for name, candidates in wanted.items():
         found = next((c for c in candidates if c in have), None)
         if found is None and name not in ("rank", "score", "source", "is_linked"):
-            log.warning("table %s has no column among %s: not used", table, candidates)
+            log.warning("table %s sans aucune des colonnes %s : non utilisée", table, candidates)
             return None
         if found:
             out[name] = found
     return out
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    assert row is not None  # count(*) always returns one row
+    return row[0]
+
+
 def _occupation_sql(con: duckdb.DuckDBPyConnection) -> str:
     occ = _resolve(con, "occupations")
     if occ is None:
-        return f"SELECT ad_id, rome_code AS source_rome_code, NULL AS predicted_rome_code, created_at, region_code FROM {ADS}"
+        return (f"SELECT ad_id, rome_code AS source_rome_code, NULL AS predicted_rome_code, created_at, region_code "
+                f"FROM {ADS}")
     order = f"{occ['rank']} ASC" if "rank" in occ else (f"{occ['score']} DESC" if "score" in occ else "1")
     return f"""SELECT a.ad_id, a.rome_code AS source_rome_code, p.predicted_rome_code, a.created_at, a.region_code
                FROM {ADS} a LEFT JOIN (
@@ -87,11 +104,11 @@ def asks_sql(con: duckdb.DuckDBPyConnection, *, within: str | None = None) -> st
     them only, not for the whole store: a gap report on 100k ads spent 0.4 s per occupation on it)."""
     ads_of = f"IN (SELECT ad_id FROM {within})" if within else None
     parts = []
-    if _columns(con, TICKED) and con.execute(f"SELECT count(*) FROM {TICKED}").fetchone()[0]:
+    if _columns(con, TICKED) and _count(con, f"SELECT count(*) FROM {TICKED}"):
         parts.append(f"""SELECT ad_id, coalesce(skill_code, 'phrase:' || {_NORMALISE.format('label')}) AS skill_key,
                                 label FROM {TICKED} {f'WHERE ad_id {ads_of}' if ads_of else ''}""")
     m, lk = _resolve(con, "mentions"), _resolve(con, "links")
-    if m is not None and con.execute(f"SELECT count(*) FROM {m['table']}").fetchone()[0]:
+    if m is not None and _count(con, f"SELECT count(*) FROM {m['table']}"):
         mentions_of = f"{m['ad_id']} {ads_of}" if ads_of else None
         if lk is not None:
             # one skill per mention: its best link, ROME before ESCO (ROME codes are what fiches and
@@ -111,18 +128,20 @@ def asks_sql(con: duckdb.DuckDBPyConnection, *, within: str | None = None) -> st
                                 m.{m['text']} AS label FROM {m['table']} m {link}
                                 {f'WHERE m.{mentions_of}' if mentions_of else ''}""")
     if not parts:
-        raise UserError("aucune compétence demandée dans la base : ni compétences cochées, ni mentions extraites "
-                        "(lancez la collecte puis le traitement NLP)")
+        raise InsufficientDataError("aucune compétence demandée dans la base : ni compétences cochées, "
+                                    "ni mentions extraites (lancez la collecte puis le traitement NLP)")
     return " UNION ALL ".join(parts)
 
 
 def ads_cte(con: duckdb.DuckDBPyConnection, period: str, rome_code: str | list[str] | None,
              region_code: str | None, date_from: date | None, date_to: date | None) -> tuple[str, list]:
     if not _columns(con, ADS):
-        raise UserError("la base ne contient aucune offre (table core_ads__job_ads absente) : lancez la collecte")
+        raise InsufficientDataError("la base ne contient aucune offre (table core_ads__job_ads absente) : "
+                                    "lancez la collecte")
     if period not in ("week", "month"):
         raise UserError(f"période inconnue : {period!r} (week ou month)")
-    where, params = ["created_at IS NOT NULL", "rome_code IS NOT NULL"], []
+    where = ["created_at IS NOT NULL", "rome_code IS NOT NULL"]
+    params: list[object] = []
     if region_code:
         where.append("region_code = ?")
         params.append(region_code)
@@ -164,7 +183,7 @@ def demand_series(con: duckdb.DuckDBPyConnection, *, period: Literal["week", "mo
     Use ``exposure_series`` with the same filters for the periods where an occupation had ads.
     """
     cte, params = ads_cte(con, period, rome_code, region_code, date_from, date_to)
-    n_undated = con.execute(f"SELECT count(*) FROM {ADS} WHERE created_at IS NULL").fetchone()[0]
+    n_undated = _count(con, f"SELECT count(*) FROM {ADS} WHERE created_at IS NULL")
     if n_undated:
         log.info("%d ads without creation date left out of the demand series", n_undated)
     labels = ("LEFT JOIN (SELECT skill_code, any_value(label) AS ref_label FROM core_ref__skills GROUP BY 1) r "

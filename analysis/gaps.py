@@ -26,7 +26,7 @@ from analysis.watch import wilson_interval
 from models.analysis import Coverage, EvidenceAd, GapReport, SkillDemand
 from nlp.embed import Encoder
 from referentials import queries
-from skillgap.errors import NotFoundError, UserError
+from skillgap.errors import InsufficientDataError, NotFoundError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,8 @@ def _skill_table(asks: pd.DataFrame, n_ads: int, con: duckdb.DuckDBPyConnection)
     wordings = wordings.sort_values(["skill_key", "n", "label"], ascending=[True, False, True], kind="stable")
     counts["label"] = wordings.drop_duplicates("skill_key").set_index("skill_key").label
     ref = con.execute("SELECT skill_code, any_value(label) FROM core_ref__skills GROUP BY 1").df()
-    ref_labels = dict(zip(ref.iloc[:, 0], ref.iloc[:, 1]))
-    counts["skill_label"] = [ref_labels.get(k, lbl) for k, lbl in zip(counts.index, counts.label)]
+    ref_labels = dict(zip(ref.iloc[:, 0], ref.iloc[:, 1], strict=True))
+    counts["skill_label"] = [ref_labels.get(k, lbl) for k, lbl in zip(counts.index, counts.label, strict=True)]
     counts["is_linked"] = ~counts.index.str.startswith("phrase:")
     counts = counts.sort_values(["n_ads", "skill_label"], ascending=[False, True]).head(MAX_SKILLS)
     bounds = [wilson_interval(int(k), n_ads) for k in counts.n_ads]
@@ -114,7 +114,8 @@ def _evidence(con: duckdb.DuckDBPyConnection, ads: pd.DataFrame, asks: pd.DataFr
         "SELECT ad_id, description FROM core_ads__job_ads WHERE list_contains(?, ad_id)", [chosen]).fetchall())
     out: dict[str, list[EvidenceAd]] = {key: [] for key in skill_keys}
     for row in rows.itertuples():
-        text = excerpt(descriptions.get(row.ad_id) or "", row.label) or f"compétence cochée par l'employeur : {row.label}"
+        text = (excerpt(descriptions.get(row.ad_id) or "", row.label)
+                or f"compétence cochée par l'employeur : {row.label}")
         created = None if pd.isna(row.created_at) else pd.Timestamp(row.created_at).date()
         out[row.skill_key].append(EvidenceAd(ad_id=row.ad_id, created_at=created, excerpt=text))
     return {key: tuple(found) for key, found in out.items()}
@@ -132,13 +133,14 @@ def compute_gaps(ctx: GapContext, *, rome_code: str, region_code: str | None = N
         raise UserError(f"période vide : du {date_from} au {date_to}")
     candidates = candidate_certifications(con, rome_code, all_active=all_active)
     if not candidates:
-        raise UserError(f"aucune certification liée à l'occupation {rome_code} ({fiche['label']}) : la couverture "
-                        "ne peut pas être évaluée (essayez --all-active pour toutes les certifications actives)")
+        raise InsufficientDataError(f"aucune certification liée à l'occupation {rome_code} ({fiche['label']}) : "
+                                    "la couverture ne peut pas être évaluée (essayez --all-active pour toutes "
+                                    "les certifications actives)")
     ads, asks = ad_skills(con, rome_code=rome_code, region_code=region_code, date_from=date_from, date_to=date_to)
     if ads.empty:
         where = f" en région {region_code}" if region_code else ""
-        raise UserError(f"aucune offre pour {rome_code}{where} sur la période demandée : pas de résultat "
-                        "(ce n'est pas une absence d'écart)")
+        raise InsufficientDataError(f"aucune offre pour {rome_code}{where} sur la période demandée : "
+                                    "pas de résultat (ce n'est pas une absence d'écart)")
     index = ctx.coverage_index()
     thresholds = thresholds_for(index.model_name)
     table = _skill_table(asks, len(ads), con) if not asks.empty else pd.DataFrame()

@@ -279,8 +279,8 @@ def assess_series(rows: pd.DataFrame, *, exposure: pd.DataFrame | None = None,
             "first_rate": float(y[:third].sum() / n[:third].sum()),
             "last_rate": float(y[-third:].sum() / n[-third:].sum()),
         } | res)
-    cols = ["expected_trend_z", "slope", "dispersion", "p_trend", "rate_ratio_per_year", "rate_ratio_ci_low", "rate_ratio_ci_high",
-            "absent_share", "p_appearance", "p_value", "test", "support_reason"]
+    cols = ["expected_trend_z", "slope", "dispersion", "p_trend", "rate_ratio_per_year", "rate_ratio_ci_low",
+            "rate_ratio_ci_high", "absent_share", "p_appearance", "p_value", "test", "support_reason"]
     out = pd.DataFrame(results)
     for c in cols:
         if c not in out:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import typer
@@ -19,15 +20,18 @@ from skillgap.cliutil import check_region as _check_region
 from skillgap.cliutil import json_default as _default
 from skillgap.cliutil import parse_date as _date
 from skillgap.cliutil import store_or_default as _store
-from skillgap.errors import NotFoundError, UserError
+from skillgap.errors import InsufficientDataError, NotFoundError
+
+if TYPE_CHECKING:
+    from analysis.signals import Period
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     emerging = "emerging"
     declining = "declining"
 
 
-class PeriodOpt(str, Enum):
+class PeriodOpt(StrEnum):
     week = "week"
     month = "month"
 
@@ -46,9 +50,9 @@ def _emit(records: list[dict], fmt: Fmt, context: dict) -> str:
 
 def _text_line(r: dict) -> str:
     if "item_label" in r:
-        rr = f" RR/an {r['rate_ratio_per_year']:.2f}" if r.get("rate_ratio_per_year") else ""
+        ratio = f" RR/an {r['rate_ratio_per_year']:.2f}" if r.get("rate_ratio_per_year") else ""
         return (f"{r['status']:<15} {r['block_code']} {r['item_label'][:70]!r} part {r['share']:.3f} "
-                f"[{r['share_ci_low']:.3f}, {r['share_ci_high']:.3f}] ({r['n_ads_with_item']}/{r['n_ads']}){rr}")
+                f"[{r['share_ci_low']:.3f}, {r['share_ci_high']:.3f}] ({r['n_ads_with_item']}/{r['n_ads']}){ratio}")
     rr = r.get("rate_ratio_per_year")
     effect = (f"RR/an {rr:.2f} [{r['rate_ratio_ci_low']:.2f}, {r['rate_ratio_ci_high']:.2f}]" if rr
               else f"apparu {r['first_seen_period_start']}")
@@ -58,9 +62,9 @@ def _text_line(r: dict) -> str:
 
 
 def signals_command(store: Path, *, kind: str | None, rome_code: str | None, region_code: str | None,
-                    date_from: date | None, date_to: date | None, period: str) -> tuple[list[dict], dict]:
+                    date_from: date | None, date_to: date | None, period: Period) -> tuple[list[dict], dict]:
     """Rows and context of ``skillgap signals`` (raises UserError rather than returning nothing)."""
-    from analysis.demand import demand_series, exposure_series
+    from analysis.demand import SeriesFilters, demand_series, exposure_series
     from analysis.signals import SignalSettings, assess_series, signals_from_tests
     from referentials import queries
     from skillgap.store import connect
@@ -68,13 +72,14 @@ def signals_command(store: Path, *, kind: str | None, rome_code: str | None, reg
     con = connect(store, read_only=True)
     try:
         _check_codes(con, rome_code=rome_code, region_code=region_code)
-        filters = dict(period=period, rome_code=rome_code, region_code=region_code, date_from=date_from, date_to=date_to)
+        filters = SeriesFilters(period=period, rome_code=rome_code, region_code=region_code, date_from=date_from,
+                                date_to=date_to)
         rows, exposure = demand_series(con, **filters), exposure_series(con, **filters)
         versions = {k: v["version_label"] for k, v in queries.current_versions(con).items()}
     finally:
         con.close()
     if exposure.empty:
-        raise UserError("aucune offre datée ne correspond à ces filtres (métier, région, dates)")
+        raise InsufficientDataError("aucune offre datée ne correspond à ces filtres (métier, région, dates)")
     settings = SignalSettings()
     tested = assess_series(rows, exposure=exposure, settings=settings)
     n_tested = int(tested["support_reason"].isna().sum()) if len(tested) else 0
@@ -84,9 +89,10 @@ def signals_command(store: Path, *, kind: str | None, rome_code: str | None, reg
                "tests": "quasi-Poisson log-linear trend (exposure offset) + appearance; Benjamini-Hochberg",
                "referential_versions": versions}
     if n_tested == 0:
-        raise UserError(f"pas assez d'offres pour tester une tendance : {context['n_ads']} offre(s), "
-                        f"{len(tested)} série(s) compétence × métier, aucune n'atteint le support minimal "
-                        f"({settings.min_ads_with_skill} annonces avec la compétence, {settings.min_periods} périodes)")
+        raise InsufficientDataError(
+            f"pas assez d'offres pour tester une tendance : {context['n_ads']} offre(s), "
+            f"{len(tested)} série(s) compétence × métier, aucune n'atteint le support minimal "
+            f"({settings.min_ads_with_skill} annonces avec la compétence, {settings.min_periods} périodes)")
     return [s.model_dump() for s in signals_from_tests(tested, kind=kind, period=period)], context
 
 
@@ -131,7 +137,9 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         date_from: str | None = typer.Option(None, "--from"),
         date_to: str | None = typer.Option(None, "--to"),
         period: PeriodOpt = typer.Option(PeriodOpt.month, "--period"),
-        rare_threshold: float = typer.Option(0.02, "--rare-threshold", help="part d'offres sous laquelle un item est rare"),
+        rare_threshold: float = typer.Option(
+            0.02, "--rare-threshold", help="part d'offres sous laquelle un item est rare"
+        ),
         fmt: Fmt = typer.Option(Fmt.text, "--format"),
         store: Path | None = typer.Option(None, "--store"),
     ) -> None:

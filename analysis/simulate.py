@@ -101,7 +101,7 @@ def simulate(params: dict, settings: SimulationSettings) -> tuple[pd.DataFrame, 
         cells += [(int(i), kind) for i in occ]
     rates = rng.choice(params["skill_rates"], size=len(cells))
     rows, truth = [], []
-    for j, ((i, kind), base) in enumerate(zip(cells, rates)):
+    for j, ((i, kind), base) in enumerate(zip(cells, rates, strict=True)):
         profile = {"null": np.ones_like(t), "up": s.trend_up ** (t - t.mean()), "down": s.trend_down ** (t - t.mean()),
                    "appear": (np.arange(s.n_months) >= s.appear_at_month).astype(float)}[kind]
         p = np.clip(base * profile * _gamma(rng, s.overdispersion_cv, s.n_months), 0, 1)
@@ -158,7 +158,7 @@ def evaluate_signals(*, sim: SimulationSettings | None = None, settings: SignalS
     sim = sim or SimulationSettings()
     params = real_parameters(path)
     if params is None:
-        log.warning("dev ads %s absent: using the synthetic fallback parameters", path)
+        log.warning("offres de développement %s absentes : paramètres synthétiques de repli utilisés", path)
         params = synthetic_parameters()
     rows, truth = simulate(params, sim)
     tested = assess_series(rows, settings=settings)

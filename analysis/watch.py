@@ -32,9 +32,9 @@ import pandas as pd
 
 from analysis.demand import demand_series, exposure_series, item_series
 from analysis.signals import SignalSettings, assess_series, signals_from_tests
-from models.signals import WatchItem, WatchReport
+from models.signals import WatchItem, WatchReport, WatchStatus
 from referentials import queries
-from skillgap.errors import NotFoundError, UserError
+from skillgap.errors import InsufficientDataError, NotFoundError
 
 Matcher = Callable[[list[str], pd.DataFrame], pd.DataFrame]
 _STOP = set("les des une pour avec dans sur par aux ses son leur leurs et ou en du de la le un au est qui que "
@@ -64,11 +64,13 @@ def lexical_match(block_items: list[str], skills: pd.DataFrame) -> pd.DataFrame:
     """Stand-in matcher: Dice coefficient of content-word stems (6 letters), accents removed.
 
     >>> skills = pd.DataFrame({"skill_key": ["1", "2"], "skill_label": ["Gérer la sécurité informatique", "Cuisiner"]})
-    >>> lexical_match(["Gestion de la sécurité des systèmes informatiques"], skills)[["skill_key", "score"]].round(2).values.tolist()
+    >>> matched = lexical_match(["Gestion de la sécurité des systèmes informatiques"], skills)
+    >>> matched[["skill_key", "score"]].round(2).values.tolist()
     [['1', 0.57]]
     """
     rows = []
-    skill_tokens = [(k, _tokens(label)) for k, label in zip(skills["skill_key"], skills["skill_label"].fillna(""))]
+    skill_tokens = [(k, _tokens(label))
+                    for k, label in zip(skills["skill_key"], skills["skill_label"].fillna(""), strict=True)]
     for item in block_items:
         a = _tokens(item)
         for key, b in skill_tokens:
@@ -124,7 +126,7 @@ def assess_items(items: pd.DataFrame, matches: pd.DataFrame, skills: pd.DataFram
                  n_ads_with_item: dict[str, int], n_ads: int, rome_codes: list[str], rare_threshold: float,
                  min_ads: int) -> list[WatchItem]:
     """Pure core: one ``WatchItem`` per block item from its matches and its tested series."""
-    labels = dict(zip(skills["skill_key"], skills["skill_label"]))
+    labels = dict(zip(skills["skill_key"], skills["skill_label"], strict=True))
     by_item = {k: g.sort_values("score", ascending=False) for k, g in matches.groupby("item_key")}
     tested = tested.set_index("skill_key") if len(tested) else tested
     out = []
@@ -136,6 +138,7 @@ def assess_items(items: pd.DataFrame, matches: pd.DataFrame, skills: pd.DataFram
         declining = t is not None and t["kind"] == "declining"
         rr = None if t is None or pd.isna(t["rate_ratio_per_year"]) else float(t["rate_ratio_per_year"])
         q = None if t is None or pd.isna(t["q_value"]) else float(t["q_value"])
+        status: WatchStatus
         if m is None:
             status = "not_found" if n_ads >= min_ads else "insufficient"
         elif high < rare_threshold:
@@ -149,7 +152,8 @@ def assess_items(items: pd.DataFrame, matches: pd.DataFrame, skills: pd.DataFram
         keys = [] if m is None else m["skill_key"].tolist()
         out.append(WatchItem(
             rncp_code=it.rncp_code, block_code=it.block_code, block_label=it.block_label, item_label=it.item_label,
-            item_source=it.item_source, matched_skill_keys=keys, matched_skill_labels=[str(labels.get(x, x)) for x in keys],
+            item_source=it.item_source, matched_skill_keys=keys,
+            matched_skill_labels=[str(labels.get(x, x)) for x in keys],
             best_score=None if m is None else float(m["score"].iloc[0]), n_ads=n_ads, n_ads_with_item=k,
             share=k / n_ads if n_ads else 0.0, share_ci_low=low, share_ci_high=high, rare_threshold=rare_threshold,
             rate_ratio_per_year=rr, trend_q_value=q, status=status, rome_codes=rome_codes))
@@ -167,10 +171,10 @@ def watch(con: duckdb.DuckDBPyConnection, rncp_code: str, *, period: Literal["we
         raise NotFoundError(f"certification {rncp_code} inconnue du RNCP chargé (vérifiez le code, ex. RNCP37674)")
     blocks = queries.blocks_of_certification(con, rncp_code)
     if blocks.empty:
-        raise UserError(f"{rncp_code} : aucun bloc de compétences connu pour cette certification")
+        raise InsufficientDataError(f"{rncp_code} : aucun bloc de compétences connu pour cette certification")
     rome_codes = linked_occupations(con, cert)
     if not rome_codes:
-        raise UserError(f"{rncp_code} : aucun métier ROME lié à cette certification (aucune offre à lire)")
+        raise InsufficientDataError(f"{rncp_code} : aucun métier ROME lié à cette certification (aucune offre à lire)")
     s = settings or SignalSettings()
     rows = demand_series(con, period=period, rome_code=rome_codes, region_code=region_code,
                          date_from=date_from, date_to=date_to)
@@ -178,8 +182,8 @@ def watch(con: duckdb.DuckDBPyConnection, rncp_code: str, *, period: Literal["we
                                date_from=date_from, date_to=date_to)
     n_ads = int(exposure["n_ads"].sum())
     if n_ads < min_ads:
-        raise UserError(f"{rncp_code} : pas assez d'offres pour les métiers liés ({', '.join(rome_codes)}) : "
-                        f"{n_ads} offre(s), il en faut au moins {min_ads}")
+        raise InsufficientDataError(f"{rncp_code} : pas assez d'offres pour les métiers liés "
+                                    f"({', '.join(rome_codes)}) : {n_ads} offre(s), il en faut au moins {min_ads}")
     name, match, threshold = matcher or default_matcher()
     items = block_items(blocks)
     skills = rows.groupby("skill_key", as_index=False)["skill_label"].first()

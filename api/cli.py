@@ -1,4 +1,5 @@
-"""``skillgap serve``, ``skillgap apikey create|revoke``, ``skillgap api warm|import-staged``, ``skillgap bench api``."""
+"""``skillgap serve``, ``skillgap apikey create|revoke``, ``skillgap api warm|import-staged``,
+``skillgap bench api``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import typer
 
 from api.state import ApiState
 
-StoreOption = Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin (défaut : SKILLGAP_STORE).")]
+StoreOption = Annotated[Path | None, typer.Option("--store",
+                                                  help="Fichier DuckDB du magasin (défaut : SKILLGAP_STORE).")]
 
 
 def serve_cmd(host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
@@ -33,8 +35,9 @@ def serve_cmd(host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "1
     if workers != 1:
         raise typer.BadParameter("un seul processus : le calcul des écarts et le modèle vivent dans un processus",
                                  param_hint="--workers")
-    settings = ApiSettings(**({"store": store} if store else {}))
-    typer.echo(f"skillgap API sur http://{host}:{port} (documentation : http://{host}:{port}/docs) — magasin {settings.store}",
+    settings = ApiSettings(store=store) if store else ApiSettings()
+    typer.echo(f"skillgap API sur http://{host}:{port} (documentation : http://{host}:{port}/docs) — "
+               f"magasin {settings.store}",
                err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
@@ -52,7 +55,7 @@ def apikey_create_cmd(label: Annotated[str, typer.Option("--label", help="Utilis
 def _state(store: Path | None) -> ApiState:
     from api.settings import ApiSettings
 
-    return ApiSettings(**({"store": store} if store else {})).api_state_file()
+    return (ApiSettings(store=store) if store else ApiSettings()).api_state_file()
 
 
 def apikey_revoke_cmd(key_id: Annotated[str, typer.Argument(help="Identifiant de la clé (les 12 caractères "
@@ -76,8 +79,10 @@ def import_staged_cmd(store: StoreOption = None) -> None:
     typer.echo(json.dumps(counts))
 
 
-def warm_cmd(rome: Annotated[list[str] | None, typer.Option("--rome", help="Codes ROME (défaut : tous ceux des offres).")] = None,
-             region: Annotated[list[str] | None, typer.Option("--region", help="Régions en plus du total national.")] = None,
+def warm_cmd(rome: Annotated[list[str] | None, typer.Option(
+                 "--rome", help="Codes ROME (défaut : tous ceux des offres).")] = None,
+             region: Annotated[list[str] | None, typer.Option(
+                 "--region", help="Régions en plus du total national.")] = None,
              store: StoreOption = None) -> None:
     """Calcule et met en cache les écarts et modules servis par l'API (lot hebdomadaire)."""
     from api.compute import warm_cache
@@ -94,7 +99,8 @@ def warm_cmd(rome: Annotated[list[str] | None, typer.Option("--rome", help="Code
 
 def bench_api_cmd(store: StoreOption = None,
                   rome: Annotated[str, typer.Option("--rome", help="Métier demandé.")] = "M1801",
-                  n_ads: Annotated[int, typer.Option("--ads", help="Offres stockées pendant la mesure (copies synthétiques ajoutées).")] = 100_000,
+                  n_ads: Annotated[int, typer.Option(
+                      "--ads", help="Offres stockées pendant la mesure (copies synthétiques ajoutées).")] = 100_000,
                   rate: Annotated[float, typer.Option(help="Requêtes par seconde (boucle ouverte).")] = 50.0,
                   duration: Annotated[float, typer.Option(help="Durée de la mesure en secondes.")] = 30.0,
                   concurrency: Annotated[int, typer.Option(help="Connexions clientes simultanées au plus.")] = 16,

@@ -29,6 +29,7 @@ from api.settings import ApiSettings
 from api.state import ApiState
 from referentials import queries
 from referentials.geo import REGIONS
+from skillgap.store import scalar
 
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="clé créée par `skillgap apikey create`")
 
@@ -109,7 +110,7 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 def output_format(request: Request,
-                  format: Annotated[Literal["json", "csv"] | None,  # noqa: A002 - the public parameter name
+                  format: Annotated[Literal["json", "csv"] | None,  # the public parameter name
                                     Query(description="json (défaut) ou csv ; ou en-tête Accept: text/csv")] = None
                   ) -> Literal["json", "csv"]:
     if format is not None:
@@ -122,8 +123,8 @@ FormatDep = Annotated[Literal["json", "csv"], Depends(output_format)]
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str, source: str, column: str, code: str) -> bool:
-    return con.execute(f"SELECT count(*) FROM {table} WHERE version_id = {queries.current(source)} AND {column} = ?",
-                       [code]).fetchone()[0] > 0
+    return scalar(con, f"SELECT count(*) FROM {table} WHERE version_id = {queries.current(source)} "
+                       f"AND {column} = ?", [code]) > 0
 
 
 def rome_code_dep(con: ConDep,

@@ -16,6 +16,8 @@ for the filters, no certification linked, too few ads for a trend…), and a 422
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -165,8 +167,9 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    message = {404: f"ressource introuvable : {request.url.path}",
-               405: f"méthode {request.method} non permise sur {request.url.path}"}.get(exc.status_code, str(exc.detail))
+    messages = {404: f"ressource introuvable : {request.url.path}",
+                405: f"méthode {request.method} non permise sur {request.url.path}"}
+    message = messages.get(exc.status_code, str(exc.detail))
     return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message,
                           headers=getattr(exc, "headers", None))
 
@@ -176,17 +179,21 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "internal_error", f"erreur interne ({type(exc).__name__}) : voir le journal du serveur")
 
 
+#: a handler takes the exception of the class it is registered for (Starlette types them all as Exception)
+Handler = Callable[[Request, Any], Awaitable[JSONResponse]]
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the shared shape."""
-    app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(UserError, _user_error)
-    app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(Exception, _unexpected)
+    handlers: list[tuple[type[Exception], Handler]] = [
+        (ApiError, _api_error), (UserError, _user_error), (RequestValidationError, _validation),
+        (StarletteHTTPException, _http), (Exception, _unexpected)]
+    for exc_class, handler in handlers:
+        app.add_exception_handler(exc_class, handler)
 
 
 #: the ``responses=`` entry documenting the error shape in OpenAPI
-ERROR_RESPONSES = {
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "code inconnu"},
     422: {"model": ErrorResponse, "description": "entrée invalide ou données insuffisantes"},
 }

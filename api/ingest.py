@@ -40,7 +40,7 @@ def _parse(index: int, obj: Any) -> tuple[Any, str | None]:
         return None, f"enregistrement invalide ({type(e).__name__}: {e})"[:500]
 
 
-def _precheck(item: Any, checks: list[Any]) -> str | None:
+def _precheck(item: Any, checks: list[ValidatePipeline | CleanPipeline]) -> str | None:
     """Why the store-free pipelines (validate, clean) would drop ``item``, or None."""
     try:
         for pipeline in checks:
@@ -59,7 +59,7 @@ def stage_records(records: list[dict[str, Any]], *, state: ApiState, key_id: str
     outcomes: list[AdOutcome] = []
     received_at = datetime.now(UTC).isoformat()
     offline = RunContext(stats=Tally(), store=cast(Any, None), deduper=cast(Any, None))
-    checks = [ValidatePipeline(offline), CleanPipeline(offline)]
+    checks: list[ValidatePipeline | CleanPipeline] = [ValidatePipeline(offline), CleanPipeline(offline)]
     with state.connect() as con:
         for index, obj in enumerate(records):
             item, reason = _parse(index, obj)
@@ -110,7 +110,7 @@ def import_staged(store: Path | str, state: ApiState, *, threshold: float = 0.6)
         return counts
     results: list[tuple[str, str | None, str | None, str, int]] = []
     ctx = RunContext.open(store, stats=Tally(), threshold=threshold)
-    pipelines = [ValidatePipeline(ctx), CleanPipeline(ctx), DedupePipeline(ctx), StorePipeline(ctx)]
+    pipelines: list[Any] = [ValidatePipeline(ctx), CleanPipeline(ctx), DedupePipeline(ctx), StorePipeline(ctx)]
     try:
         for staging_id, record in pending:
             item, reason = _parse(staging_id, json.loads(record))

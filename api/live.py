@@ -52,7 +52,7 @@ class LiveStore:
         if self._current is None:
             self._publish_first()
             self.refresh()
-        if self._current is None:  # pragma: no cover - publish() just wrote it
+        if self._current is None:
             raise UserError(f"magasin {self.store} : aucun instantané publié")
 
     def _publish_first(self) -> None:
@@ -70,11 +70,15 @@ class LiveStore:
         finally:
             con.close()
 
+    def _serving(self) -> _Snapshot:
+        if self._current is None:
+            raise RuntimeError(f"LiveStore({self.store}) is closed")
+        return self._current
+
     @property
     def snapshot(self) -> Path:
         """The snapshot new requests read."""
-        assert self._current is not None
-        return self._current.path
+        return self._serving().path
 
     def refresh(self) -> bool:
         """Move to the newest published snapshot if the pointer changed; True when it moved."""
@@ -105,8 +109,7 @@ class LiveStore:
         """(cursor, snapshot path) on the newest snapshot; the snapshot stays open until the block ends."""
         self.refresh()
         with self._lock:
-            snap = self._current
-            assert snap is not None
+            snap = self._serving()
             with snap.lock:
                 snap.users += 1
         try:

@@ -21,7 +21,6 @@ from api.keys import import_store_keys
 from api.live import LiveStore
 from api.routes import ads, certifications, meta, modules, occupations, signals
 from api.settings import ApiSettings, get_api_settings
-from api.state import ApiState
 
 DESCRIPTION = """
 Compétences demandées dans les offres d'emploi, leur couverture par les blocs de compétences RNCP,

@@ -41,7 +41,9 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
     def ingest_cli(
         paths: list[Path] = typer.Argument(..., help="Fichiers JSON / JSON lines / CSV (gzip accepté)."),
         store: Path | None = typer.Option(None, "--store", help="Base DuckDB (défaut : SKILLGAP_STORE)."),
-        threshold: float = typer.Option(THRESHOLD, help="Seuil de similarité (Jaccard exact des bigrammes de mots) des quasi-doublons."),
+        threshold: float = typer.Option(
+            THRESHOLD, help="Seuil de similarité (Jaccard exact des bigrammes de mots) des quasi-doublons."
+        ),
     ) -> None:
         """Importe des offres France Travail ou JobPosting depuis des fichiers, dédoublonnées."""
         from crawler.ingest import ingest
@@ -79,7 +81,9 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         ads: Path = typer.Option(..., "--ads", help="Offres réelles (JSON lines France Travail, gzip accepté)."),
         repost_rate: float = typer.Option(0.3, help="Part des offres reprises avec modifications."),
         edit_rate: float = typer.Option(0.05, help="Part des mots supprimés ou remplacés dans une reprise."),
-        threshold: float = typer.Option(THRESHOLD, help="Seuil de similarité (Jaccard exact des bigrammes de mots) des quasi-doublons."),
+        threshold: float = typer.Option(
+            THRESHOLD, help="Seuil de similarité (Jaccard exact des bigrammes de mots) des quasi-doublons."
+        ),
         seed: int = typer.Option(0),
     ) -> None:
         """Précision / rappel du dédoublonnage sur des offres réelles + reprises modifiées injectées."""
@@ -93,7 +97,9 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
     @groups["bench"].command("crawl")
     def bench_crawl_cli(
         pages: int = typer.Option(300, help="Nombre de pages d'offres du site local."),
-        ads: Path | None = typer.Option(None, "--ads", help="Offres réelles pour remplir le site (sinon textes écrits)."),
+        ads: Path | None = typer.Option(
+            None, "--ads", help="Offres réelles pour remplir le site (sinon textes écrits)."
+        ),
         throttle: bool = typer.Option(False, "--throttle/--no-throttle", help="Mesurer avec les délais polis."),
     ) -> None:
         """Débit de l'araignée jobposting contre un site local (pages/s), base temporaire."""

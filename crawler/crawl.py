@@ -15,7 +15,8 @@ from skillgap.errors import UserError
 
 
 def project_settings(*, store: Path, overrides: dict[str, str] | None = None, throttle: bool = True,
-                     jobdir: Path | None = None, cache: bool = False, contact: str | None = None) -> Settings:  # fmt: skip
+                     jobdir: Path | None = None, cache: bool = False,
+                     contact: str | None = None) -> Settings:  # fmt: skip
     """The Scrapy settings of a crawl: ``crawler.settings`` plus the run's options."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -31,8 +32,8 @@ def project_settings(*, store: Path, overrides: dict[str, str] | None = None, th
         settings.set("JOBDIR", str(jobdir), priority="cmdline")
     if cache:
         settings.set("HTTPCACHE_ENABLED", True, priority="cmdline")
-    for key, value in (overrides or {}).items():
-        settings.set(key, value, priority="cmdline")
+    for key, text in (overrides or {}).items():
+        settings.set(key, text, priority="cmdline")
     return settings
 
 

@@ -31,12 +31,12 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500
 
 
-def _open_bytes(path: Path) -> io.BufferedReader:
+def _open_bytes(path: Path) -> gzip.GzipFile | io.BufferedReader:
     if not path.is_file():
         raise InputFileError(path, "fichier introuvable")
     with open(path, "rb") as f:
         magic = f.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")  # noqa: SIM115
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")  # the caller closes it
 
 
 def _decode(raw: bytes, tally: Tally) -> str:
@@ -86,7 +86,7 @@ def _json_document(path: Path, text: str) -> Iterator[tuple[str, Any]]:
         yield f"{path}[{i}]", obj
 
 
-def _csv_records(path: Path, f: io.BufferedReader, tally: Tally) -> Iterator[tuple[str, Any]]:
+def _csv_records(path: Path, f: gzip.GzipFile | io.BufferedReader, tally: Tally) -> Iterator[tuple[str, Any]]:
     text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="surrogateescape", newline="")
     try:
         yield from _csv_rows(path, text, tally)
@@ -158,7 +158,7 @@ def _process(ctx: RunContext, pipelines: list, origin: str, obj: Any, seen_at: A
     except RecordError as e:
         ctx.stats.inc_value("jobads/read")
         ctx.drop("unknown record" if e.field is None else f"invalid {e.field}")
-        log.warning("%s: %s", origin, e)
+        log.warning("%s : %s", origin, e)
         return
     try:
         for pipeline in pipelines:

@@ -21,8 +21,10 @@ _WRITTEN = [
     ("Développeur Python H/F", "75015", "Paris",
      "Nous recherchons un développeur Python pour notre équipe data, qui construit la plateforme d'analyse "
      "utilisée par nos clients industriels et par nos équipes internes de conseil.\nVos missions :\n"
-     "- Concevoir des API REST et les documenter\n- Écrire des tests automatisés et maintenir l'intégration continue\n"
-     "- Participer aux revues de code et aux choix d'architecture\n- Optimiser les traitements de données volumineuses\n"
+     "- Concevoir des API REST et les documenter\n"
+     "- Écrire des tests automatisés et maintenir l'intégration continue\n"
+     "- Participer aux revues de code et aux choix d'architecture\n"
+     "- Optimiser les traitements de données volumineuses\n"
      "- Accompagner les développeurs juniors de l'équipe\n"
      "Profil : Bac+5 en informatique, 3 ans d'expérience en Python, pratique de PostgreSQL et de Docker, "
      "goût du travail en équipe et de la qualité logicielle."),
@@ -33,7 +35,8 @@ _WRITTEN = [
      "EHPAD de 80 lits recrute un aide-soignant pour les nuits.\nVous assurez :\n- Les soins d'hygiène et de confort\n"
      "- La surveillance des résidents\n- Les transmissions à l'équipe de jour\nDiplôme d'État exigé."),
     ("Comptable fournisseurs (F/H)", "59000", "Lille",
-     "Au sein du service comptable, vous prenez en charge la comptabilité fournisseurs.\n- Saisie et contrôle des factures\n"
+     "Au sein du service comptable, vous prenez en charge la comptabilité fournisseurs.\n"
+     "- Saisie et contrôle des factures\n"
      "- Rapprochements bancaires\n- Préparation des règlements\nMaîtrise d'Excel et d'un ERP demandée."),
 ]  # fmt: skip
 _WORDS = ("gestion projet client logiciel atelier maintenance qualité sécurité équipe commercial données réseau "
@@ -106,7 +109,7 @@ class LocalSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 with site._lock:
                     site.requests.append(self.path)
                 status, ctype, body = site.respond(self.path)
@@ -157,7 +160,8 @@ class LocalSite:
 
     def _listing(self, page: int) -> str:
         start = (page - 1) * PER_PAGE
-        links = [f'<a href="/jobs/{i}.html">offre {i}</a>' for i in range(start, min(start + PER_PAGE, len(self.postings)))]
+        links = [f'<a href="/jobs/{i}.html">offre {i}</a>'
+                 for i in range(start, min(start + PER_PAGE, len(self.postings)))]
         if start + PER_PAGE < len(self.postings):
             links.append(f'<a href="/jobs/?page={page + 1}">suivant</a>')
         if page == 1 and self.extras:
@@ -168,21 +172,25 @@ class LocalSite:
         html_type = "text/html; charset=utf-8"
         first = self.postings[0]
         repost = dict(first, identifier="site-repost-0", title=first["title"] + " - CDI",
-                      description=first["description"].replace("</p><p>", "</p><p>Poste à pourvoir rapidement. ", 1))  # fmt: skip
+                      description=first["description"].replace(
+                          "</p><p>", "</p><p>Poste à pourvoir rapidement. ", 1))  # fmt: skip
         english = dict(first, identifier="site-en", title="Data engineer",
                        description="<p>We are looking for a data engineer to join our team. You will work with the "
-                       "platform team and you will build our pipelines in the cloud for all of our customers.</p>")  # fmt: skip
+                       "platform team and you will build our pipelines in the cloud "
+                       "for all of our customers.</p>")  # fmt: skip
         no_desc = {k: v for k, v in first.items() if k != "description"} | {"identifier": "site-nodesc"}
         latin1 = dict(first, identifier="site-latin1", title="Électricien bâtiment (H/F)",
                       description="<p>Entreprise d'électricité générale recherche un électricien qualifié pour des "
-                      "chantiers de rénovation.</p><ul><li>Câblage des tableaux</li><li>Mise en conformité</li></ul>")  # fmt: skip
+                      "chantiers de rénovation.</p><ul><li>Câblage des tableaux</li>"
+                      "<li>Mise en conformité</li></ul>")  # fmt: skip
         big = _page("Grande page", json.dumps(dict(first, identifier="site-big")), "<p>" + "x" * 5_000_000 + "</p>")
         return {
             "/jobs/repost-0.html": (200, html_type, _page("repost", json.dumps(repost, ensure_ascii=False)).encode()),
             "/jobs/english.html": (200, html_type, _page("en", json.dumps(english)).encode()),
             "/jobs/nodesc.html": (200, html_type, _page("nodesc", json.dumps(no_desc)).encode()),
             "/jobs/malformed.html": (200, html_type, _page("bad", '{"@type": "JobPosting", "title": "x",,}').encode()),
-            "/jobs/broken.html": (200, html_type, b"<html><body><div><p>pas de balise fermante <a href='/jobs/?page=1'"),
+            "/jobs/broken.html": (200, html_type,
+                                  b"<html><body><div><p>pas de balise fermante <a href='/jobs/?page=1'"),
             "/jobs/latin1.html": (200, "text/html; charset=iso-8859-1",
                                   _page("latin1", json.dumps(latin1, ensure_ascii=False), charset="iso-8859-1")
                                   .encode("latin-1")),  # fmt: skip

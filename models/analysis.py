@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field
 
 from models.base import Record
 
 
-class CoverageStatus(str, Enum):
+class CoverageStatus(StrEnum):
     COVERED = "covered"
     PARTIAL = "partial"
     UNCOVERED = "uncovered"

@@ -7,14 +7,14 @@ Field naming follows STYLE.md: ``_code`` for closed code lists, ``_label`` for h
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field
 
 from models.base import Record
 
 
-class Source(str, Enum):
+class Source(StrEnum):
     """Referential sources skillgap knows how to load."""
 
     ROME = "rome"
@@ -23,7 +23,7 @@ class Source(str, Enum):
     ESCO_ROME = "esco_rome"
 
 
-class SkillKind(str, Enum):
+class SkillKind(StrEnum):
     """Kind of a skill, in the words of ROME 4.0 (ESCO kinds are mapped onto these)."""
 
     SAVOIR_FAIRE = "savoir-faire"

@@ -13,6 +13,7 @@ from models.base import Record
 
 SignalKind = Literal["emerging", "declining"]
 SignalTest = Literal["trend", "appearance"]
+WatchStatus = Literal["rare", "declining", "rare+declining", "demanded", "insufficient", "not_found"]
 
 
 class Signal(Record):
@@ -51,7 +52,8 @@ class WatchItem(Record):
     ``status`` is 'rare' (upper Wilson bound of the share below the threshold), 'declining'
     (significant downward trend), 'rare+declining', 'demanded', or 'insufficient' (too few ads to
     say), 'not_found' (no demanded skill matches the item: obsolete, or phrased in a way the matcher
-misses — read it as a question, not a verdict). ``item_source`` says whether the item is a competence of the block or, when the block's
+misses — read it as a question, not a verdict). ``item_source`` says whether the item is a competence \
+of the block or, when the block's
     competences are unknown, its title.
     """
 
@@ -71,7 +73,7 @@ misses — read it as a question, not a verdict). ``item_source`` says whether t
     rare_threshold: float
     rate_ratio_per_year: float | None = None
     trend_q_value: float | None = None
-    status: Literal["rare", "declining", "rare+declining", "demanded", "insufficient", "not_found"]
+    status: WatchStatus
     rome_codes: list[str]
     first_period_start: date | None = None
     last_period_start: date | None = None

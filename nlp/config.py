@@ -79,7 +79,7 @@ def load_config(path: Path | None = None, *, model: str | None = None, rerank: s
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as e:
-        raise UserError(f"{path}: cannot read the NLP config: {e}") from e
+        raise UserError(f"{path} : configuration NLP illisible : {e}") from e
     if model:
         data.setdefault("model", {})["name"] = model
     if rerank:
@@ -87,4 +87,4 @@ def load_config(path: Path | None = None, *, model: str | None = None, rerank: s
     try:
         return NlpConfig.model_validate(data)
     except ValidationError as e:
-        raise UserError(f"{path}: invalid NLP config: {e.errors()[0]['loc']} {e.errors()[0]['msg']}") from e
+        raise UserError(f"{path} : configuration NLP invalide : {e.errors()[0]['loc']} {e.errors()[0]['msg']}") from e

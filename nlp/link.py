@@ -143,7 +143,8 @@ class SkillRanker:
         out = []
         for sim_row, ok, order in zip(sims, reached, top_k_stable(ordered, self.config.top_k), strict=True):
             keep = order[ok[order]]
-            out.append(list(zip(self.codes[rows[keep]].tolist(), sim_row[keep].tolist(), fiche_mask[keep].tolist())))
+            out.append(list(zip(self.codes[rows[keep]].tolist(), sim_row[keep].tolist(), fiche_mask[keep].tolist(),
+                                strict=True)))
         return out
 
 
@@ -167,6 +168,6 @@ def top_k_stable(values: np.ndarray, k: int) -> list[np.ndarray]:
         for i, top in zip(np.flatnonzero(exact).tolist(), np.take_along_axis(cols, order, axis=1), strict=True):
             out[i] = top
     for i in np.flatnonzero(~exact).tolist():  # ties at the k-th value: the lowest columns among them
-        cols = np.flatnonzero(at_least[i])
-        out[i] = cols[np.argsort(-values[i, cols], kind="stable")][:k]
+        row_cols = np.flatnonzero(at_least[i])
+        out[i] = row_cols[np.argsort(-values[i, row_cols], kind="stable")][:k]
     return out

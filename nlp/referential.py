@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from skillgap.errors import UserError
+from skillgap.errors import InsufficientDataError
 
 _CURRENT = "version_id IN (SELECT version_id FROM core_meta__referential_versions WHERE is_current)"
 
@@ -54,13 +54,16 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 def load_referential(con: duckdb.DuckDBPyConnection) -> Referential:
     """Read the current ROME and ESCO versions from the store.
 
-    Raises ``UserError`` when ROME is not loaded (``skillgap referentials load`` first).
+    Raises ``InsufficientDataError`` when ROME is not loaded (``skillgap referentials load`` first).
     """
     versions = _query(con, "SELECT version_id, source FROM core_meta__referential_versions WHERE is_current")
     if "rome" not in set(versions.source):
-        raise UserError("no current ROME version in the store: run 'skillgap referentials load' first")
+        raise InsufficientDataError("aucune version courante du ROME dans le magasin : "
+                                    "lancez d'abord `skillgap referentials load`")
     occupations = _query(
-        con, f"SELECT rome_code, label, parent_rome_code FROM core_rome__occupations WHERE {_CURRENT} ORDER BY rome_code"
+        con,
+        f"SELECT rome_code, label, parent_rome_code FROM core_rome__occupations WHERE {_CURRENT} "
+        "ORDER BY rome_code",
     )
     appellations = _query(
         con,

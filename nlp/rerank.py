@@ -3,8 +3,9 @@
 The first stage (the fast static model) scores every label of an index and keeps the best
 ``top_n`` keys; the re-ranker encodes the same queries and scores only the rows of those keys, and
 the final score is a weighted mean of the two stages. The re-ranker never searches the whole
-index, so its cost is the encoding of the queries (``rerank_ms_per_sentence`` in ``eval esco-linking``), not of the labels
-(they are encoded once per model and referential version and cached like any index).
+index, so its cost is the encoding of the queries (``rerank_ms_per_sentence`` in ``eval
+esco-linking``), not of the labels (they are encoded once per model and referential version and
+cached like any index).
 """
 
 from __future__ import annotations

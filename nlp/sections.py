@@ -140,7 +140,7 @@ def split_lines(text: str) -> list[Line]:
     """
     section = "poste"
     lines: list[Line] = []
-    for piece, start, end in _raw_lines(text):
+    for piece, start, _end in _raw_lines(text):
         match = _HEAD_COLON.match(piece)
         if match:
             head = heading_section(match.group(1))

@@ -36,12 +36,12 @@ def find_static_module(model_dir: Path) -> Path:
     """
     modules_file = model_dir / "modules.json"
     if not modules_file.is_file():
-        raise UserError(f"{model_dir}: not a sentence-transformers folder (no modules.json)")
+        raise UserError(f"{model_dir} : pas un dossier sentence-transformers (modules.json absent)")
     modules = json.loads(modules_file.read_text(encoding="utf-8"))
     for module in modules:
         if module.get("type", "").rsplit(".", 1)[-1] == STATIC_MODULE_TYPE:
             return model_dir / module["path"]
-    raise UserError(f"{model_dir}/modules.json: no {STATIC_MODULE_TYPE} module (not a static model)")
+    raise UserError(f"{model_dir}/modules.json : aucun module {STATIC_MODULE_TYPE} (pas un modèle statique)")
 
 
 def is_static_model(model_dir: Path | str) -> bool:
@@ -70,18 +70,18 @@ class StaticEncoder:
         tokenizer_file = module_dir / "tokenizer.json"
         for required in (weights_file, tokenizer_file):
             if not required.is_file():
-                raise UserError(f"{required}: missing file of the static model")
+                raise UserError(f"{required} : fichier du modèle statique manquant")
         tensors = load_file(str(weights_file))
         if WEIGHTS_KEY not in tensors:
-            raise UserError(f"{weights_file}: no tensor {WEIGHTS_KEY!r} (found {sorted(tensors)})")
+            raise UserError(f"{weights_file} : aucun tenseur {WEIGHTS_KEY!r} (trouvés : {sorted(tensors)})")
         self._weights = np.ascontiguousarray(tensors[WEIGHTS_KEY], dtype=np.float32)
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
         if self._tokenizer.get_vocab_size() != self._weights.shape[0]:
             raise UserError(
-                f"{module_dir}: tokenizer has {self._tokenizer.get_vocab_size()} tokens, "
-                f"weights have {self._weights.shape[0]} rows"
+                f"{module_dir} : le tokenizer a {self._tokenizer.get_vocab_size()} jetons, "
+                f"les poids ont {self._weights.shape[0]} lignes"
             )
         self.batch_size = batch_size
         digest = hashlib.sha256(weights_file.read_bytes()).hexdigest()[:8]

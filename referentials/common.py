@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 from skillgap.errors import InputFileError
 
@@ -61,10 +62,19 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def undecodable(e: UnicodeDecodeError) -> str:
+    """Where a decoding failed, in French (``e.reason`` is Python's English wording).
+
+    >>> undecodable(UnicodeDecodeError("utf-8", b"ab\\xe9", 2, 3, "invalid continuation byte"))
+    'octet 0xe9 indécodable à la position 2'
+    """
+    return f"octet 0x{e.object[e.start]:02x} indécodable à la position {e.start}"
+
+
 def open_text(path: Path, *, encoding: str = "utf-8") -> io.TextIOBase:
     """Open a text file, gzip-compressed or not (by magic bytes), with a strict decoder."""
     if not path.exists():
-        raise InputFileError(path, "file not found")
+        raise InputFileError(path, "fichier introuvable")
     with open(path, "rb") as f:
         magic = f.read(2)
     if magic == b"\x1f\x8b":
@@ -77,7 +87,13 @@ def find_file(directory: Path, stem: str) -> Path:
     for candidate in (directory / stem, directory / f"{stem}.gz"):
         if candidate.exists():
             return candidate
-    raise InputFileError(directory / stem, "required file not found (plain or .gz)")
+    raise InputFileError(directory / stem, "fichier requis introuvable (brut ou .gz)")
+
+
+@overload
+def glob_one(directory: Path, pattern: str, *, required: Literal[True] = True) -> Path: ...
+@overload
+def glob_one(directory: Path, pattern: str, *, required: bool) -> Path | None: ...
 
 
 def glob_one(directory: Path, pattern: str, *, required: bool = True) -> Path | None:
@@ -85,10 +101,11 @@ def glob_one(directory: Path, pattern: str, *, required: bool = True) -> Path | 
     matches = sorted(set(directory.glob(pattern)) | set(directory.glob(pattern + ".gz")))
     if not matches:
         if required:
-            raise InputFileError(directory / pattern, "required file not found (plain or .gz)")
+            raise InputFileError(directory / pattern, "fichier requis introuvable (brut ou .gz)")
         return None
     if len(matches) > 1:
-        raise InputFileError(directory / pattern, f"several files match: {', '.join(m.name for m in matches)}")
+        names = ", ".join(m.name for m in matches)
+        raise InputFileError(directory / pattern, f"plusieurs fichiers correspondent : {names}")
     return matches[0]
 
 
@@ -118,15 +135,15 @@ def read_csv(
             try:
                 header = next(reader)
             except StopIteration:
-                raise InputFileError(path, "empty file (no header)", line=1 + skip_lines) from None
+                raise InputFileError(path, "fichier vide (pas d'en-tête)", line=1 + skip_lines) from None
             header = [h.lstrip("\ufeff").strip() for h in header]
             if len(header) == 1 and len(required) > 1:
                 raise InputFileError(
-                    path, f"wrong delimiter: expected {delimiter!r} between columns", line=1 + skip_lines
+                    path, f"mauvais séparateur : {delimiter!r} attendu entre les colonnes", line=1 + skip_lines
                 )
             missing = [c for c in required if c not in header]
             if missing:
-                raise InputFileError(path, f"missing column(s) {', '.join(missing)}", line=1 + skip_lines)
+                raise InputFileError(path, f"colonne(s) manquante(s) : {', '.join(missing)}", line=1 + skip_lines)
             n_cols = len(header)
             line_start = reader.line_num + 1 + skip_lines
             for values in reader:
@@ -135,16 +152,16 @@ def read_csv(
                         line_start = reader.line_num + 1 + skip_lines
                         continue
                     raise InputFileError(
-                        path, f"{len(values)} fields where the header has {n_cols}", line=line_start
+                        path, f"{len(values)} champs alors que l'en-tête en a {n_cols}", line=line_start
                     )
-                yield line_start, dict(zip(header, values))
+                yield line_start, dict(zip(header, values, strict=True))
                 line_start = reader.line_num + 1 + skip_lines
     except UnicodeDecodeError as e:
-        raise InputFileError(path, f"not {encoding} text ({e.reason} at byte {e.start})") from e
+        raise InputFileError(path, f"pas du texte {encoding} ({undecodable(e)})") from e
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-        raise InputFileError(path, f"truncated or corrupt gzip ({e})") from e
+        raise InputFileError(path, f"gzip tronqué ou corrompu ({e})") from e
     except csv.Error as e:
-        raise InputFileError(path, f"malformed CSV: {e}", line=reader.line_num + skip_lines) from e
+        raise InputFileError(path, f"CSV mal formé : {e}", line=reader.line_num + skip_lines) from e
     log.debug("read %s", name)
 
 
@@ -154,14 +171,15 @@ def _check_delimiter(path: Path, header: str, delimiter: str, *, line: int) -> N
         return
     found = [d for d in (";", ",", "\t", "|") if d != delimiter and d in header]
     if found:
-        raise InputFileError(path, f"wrong delimiter: expected {delimiter!r} between columns, found {found[0]!r}", line=line)
+        message = f"mauvais séparateur : {delimiter!r} attendu entre les colonnes, {found[0]!r} trouvé"
+        raise InputFileError(path, message, line=line)
 
 
 def require(value: str, path: Path, line: int, field_name: str) -> str:
     """``value`` stripped, or an error naming file, line and field if it is empty."""
     value = value.strip()
     if not value:
-        raise InputFileError(path, "empty value", line=line, field=field_name)
+        raise InputFileError(path, "valeur vide", line=line, field=field_name)
     return value
 
 
@@ -170,7 +188,7 @@ def require_new(value: str, seen: set[str], path: Path, line: int, field_name: s
     empty or a duplicate key."""
     value = require(value, path, line, field_name)
     if value in seen:
-        raise InputFileError(path, f"duplicate {field_name} {value}", line=line, field=field_name)
+        raise InputFileError(path, f"{field_name} en double : {value}", line=line, field=field_name)
     seen.add(value)
     return value
 

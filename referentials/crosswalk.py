@@ -33,21 +33,22 @@ def _metadata(path: Path) -> tuple[dict[str, str], int]:
                 meta[key.strip()] = value.strip()
             if n > 100:
                 break
-    raise InputFileError(path, f"no table header starting with '{_HEADER}' in the first 100 lines")
+    raise InputFileError(path, f"aucun en-tête de tableau commençant par « {_HEADER} » dans les 100 premières lignes")
 
 
 def discover(paths: Sequence[Path]) -> SourceFiles:
     """The crosswalk file (``paths[0]``: the file, or a folder holding one ``*mapping_esco_rome*.csv``)."""
     if len(paths) != 1:
-        raise InputFileError("--crosswalk", "expected one crosswalk file or folder")
+        raise InputFileError("--crosswalk", "un seul fichier ou dossier de correspondance attendu")
     path = Path(paths[0])
     if path.is_dir():
         matches = sorted(path.glob("*mapping_esco_rome*.csv*"))
         if len(matches) != 1:
-            raise InputFileError(path, "expected exactly one *mapping_esco_rome*.csv[.gz] file")
+            raise InputFileError(path, "exactement un fichier *mapping_esco_rome*.csv[.gz] attendu")
         path = matches[0]
     meta, _ = _metadata(path)
-    label = f"ESCO-ROME mapping {meta.get('Mapping project version', '?')} ({meta.get('Mapping project version date', '?')})"
+    label = (f"ESCO-ROME mapping {meta.get('Mapping project version', '?')} "
+             f"({meta.get('Mapping project version date', '?')})")
     return SourceFiles(Source.ESCO_ROME, label, (path,))
 
 
@@ -61,7 +62,7 @@ def load(files: SourceFiles, *, report: LoadReport) -> Iterator[RomeEscoLink]:
         code = require(row["classification 2 ID"], path, line, "classification 2 ID")
         relation = require(row["mapping relation"], path, line, "mapping relation").removeprefix("skos:")
         if (code, uri) in seen:
-            report.drop(path.name, "duplicate (appellation, ESCO occupation) pair")
+            report.drop(path.name, "paire (appellation, métier ESCO) en double")
             continue
         seen.add((code, uri))
         yield RomeEscoLink(appellation_code=code, esco_uri=uri, relation=relation)

@@ -21,7 +21,7 @@ The version label comes from a ``v<major><minor><patch>`` folder name (``esco_v1
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 from models.base import Record
@@ -42,14 +42,14 @@ def version_from_name(name: str) -> str | None:
 def _find(directory: Path, pattern: str) -> Path | None:
     matches = sorted(p for p in directory.rglob("*") if re.fullmatch(pattern + r"(\.gz)?", p.name))
     if len(matches) > 1:
-        raise InputFileError(directory, f"several files named {pattern}: {', '.join(str(m) for m in matches)}")
+        raise InputFileError(directory, f"plusieurs fichiers nommés {pattern} : {', '.join(str(m) for m in matches)}")
     return matches[0] if matches else None
 
 
 def discover(paths: Sequence[Path]) -> SourceFiles:
     """The ESCO CSV files under the folder ``paths[0]``."""
     if len(paths) != 1 or not Path(paths[0]).is_dir():
-        raise InputFileError(paths[0] if paths else "--esco", "expected one folder of ESCO CSV files")
+        raise InputFileError(paths[0] if paths else "--esco", "un seul dossier de fichiers CSV ESCO attendu")
     directory = Path(paths[0])
     found = {
         "occupations_fr": _find(directory, r"occupations_fr\.csv"),
@@ -61,9 +61,12 @@ def discover(paths: Sequence[Path]) -> SourceFiles:
     }
     for key, what in (("occupations_fr", "occupations_fr.csv"), ("relations", "occupationSkillRelations.csv")):
         if found[key] is None:
-            raise InputFileError(directory / what, "required ESCO file not found (searched recursively, plain or .gz)")
+            raise InputFileError(directory / what,
+                                 "fichier ESCO requis introuvable (cherché dans les sous-dossiers, brut ou .gz)")
     if found["skills_fr"] is None and found["skills_merged"] is None:
-        raise InputFileError(directory / "skills_fr.csv", "required ESCO skills file not found (skills_fr.csv or skills_fr_merged_*.csv)")
+        raise InputFileError(directory / "skills_fr.csv",
+                             "fichier des compétences ESCO requis introuvable "
+                             "(skills_fr.csv ou skills_fr_merged_*.csv)")
     if found["skills_fr"] is not None:
         found["skills_merged"] = None  # the official file wins
     label = version_from_name(directory.name)
@@ -79,19 +82,25 @@ def _pick(files: SourceFiles, prefix: str) -> Path | None:
     return next((p for p in files.files if p.name.startswith(prefix)), None)
 
 
+def _pick_required(files: SourceFiles, prefix: str) -> Path:
+    path = _pick(files, prefix)
+    assert path is not None  # ``discover`` fails without this file
+    return path
+
+
 def load(files: SourceFiles, *, report: LoadReport) -> Iterator[Record]:
     """Yield ESCO occupations, skills and occupation→skill relations."""
     yield from _occupations(files, report)
     merged = _pick(files, "skills_fr_merged")
     skill_uris = yield from (_merged_skills(merged, report) if merged else _official_skills(files, report))
-    path = _pick(files, "occupationSkillRelations")
+    path = _pick_required(files, "occupationSkillRelations")
     for line, row in read_csv(path, required=("occupationUri", "relationType", "skillUri")):
         if row["skillUri"] not in skill_uris:
-            report.drop(path.name, "skillUri not in the skills file")
+            report.drop(path.name, "skillUri absent du fichier des compétences")
             continue
         relation = row["relationType"]
         if relation not in ("essential", "optional"):
-            raise InputFileError(path, f"unknown relationType {relation!r}", line=line, field="relationType")
+            raise InputFileError(path, f"relationType inconnu {relation!r}", line=line, field="relationType")
         yield EscoOccupationSkill(
             esco_uri=require(row["occupationUri"], path, line, "occupationUri"),
             skill_uri=row["skillUri"],
@@ -114,7 +123,7 @@ def _english_labels(path: Path | None) -> dict[str, tuple[str, tuple[str, ...], 
 
 def _occupations(files: SourceFiles, report: LoadReport) -> Iterator[EscoOccupation]:
     english = _english_labels(_pick(files, "occupations_en"))
-    path = _pick(files, "occupations_fr")
+    path = _pick_required(files, "occupations_fr")
     seen: set[str] = set()
     for line, row in read_csv(path, required=("conceptUri", "preferredLabel", "altLabels", "iscoGroup")):
         uri = require_new(row["conceptUri"], seen, path, line, "conceptUri")
@@ -128,18 +137,20 @@ def _occupations(files: SourceFiles, report: LoadReport) -> Iterator[EscoOccupat
         report.count(path.name)
 
 
-def _skill(uri: str, label_fr: str, label_en: str, row_kind: str, *, path: Path, line: int, report: LoadReport, **extra) -> Skill:
+def _skill(
+    uri: str, label_fr: str, label_en: str, row_kind: str, *, path: Path, line: int, report: LoadReport, **extra
+) -> Skill:
     kind = _KINDS.get(row_kind)
     if kind is None:
-        report.note(path.name, "empty or unknown skillType, kept as savoir-faire")
+        report.note(path.name, "skillType vide ou inconnu, gardée comme savoir-faire")
         kind = SkillKind.SAVOIR_FAIRE
     if not label_fr:
-        report.note(path.name, "no French label, kept with its English label")
+        report.note(path.name, "sans libellé français, gardée avec son libellé anglais")
     label = label_fr or require(label_en, path, line, "preferredLabel")
     return Skill(skill_code=uri, label=label, kind=kind, source=Source.ESCO, label_en=label_en or None, **extra)
 
 
-def _merged_skills(path: Path, report: LoadReport) -> Iterator[Skill]:
+def _merged_skills(path: Path, report: LoadReport) -> Generator[Skill, None, set[str]]:
     required = ("conceptUri", "skillType", "reuseLevel", "preferredLabel_fr", "altLabels_fr",
                 "description_fr", "preferredLabel_en", "altLabels_en")
     seen: set[str] = set()
@@ -158,9 +169,9 @@ def _merged_skills(path: Path, report: LoadReport) -> Iterator[Skill]:
     return seen
 
 
-def _official_skills(files: SourceFiles, report: LoadReport) -> Iterator[Skill]:
+def _official_skills(files: SourceFiles, report: LoadReport) -> Generator[Skill, None, set[str]]:
     english = _english_labels(_pick(files, "skills_en"))
-    path = _pick(files, "skills_fr")
+    path = _pick_required(files, "skills_fr")  # else ``skills_fr_merged`` is read
     seen: set[str] = set()
     for line, row in read_csv(path, required=("conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels")):
         uri = require_new(row["conceptUri"], seen, path, line, "conceptUri")

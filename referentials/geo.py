@@ -106,7 +106,8 @@ def department_from_commune_code(commune_code: str | None) -> str | None:
 def department_from_label(label: str | None) -> str | None:
     """Département code at the start of a France Travail ``lieuTravail.libelle``.
 
-    >>> [department_from_label(s) for s in ("75 - Paris 15e Arrondissement", "2A - AJACCIO", "974 - ST DENIS", "Ile-de-France")]
+    >>> [department_from_label(s)
+    ...  for s in ("75 - Paris 15e Arrondissement", "2A - AJACCIO", "974 - ST DENIS", "Ile-de-France")]
     ['75', '2A', '974', None]
     """
     if not label:

@@ -124,8 +124,10 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, paths: Sequence[
             con.execute(
                 "INSERT INTO core_rncp__rome_links SELECT DISTINCT version_id, rncp_code, unnest(rome_codes) "
                 "FROM core_rncp__certifications WHERE version_id = ?", [version_id])
-            counts["core_rncp__rome_links"] = con.execute(
-                "SELECT count(*) FROM core_rncp__rome_links WHERE version_id = ?", [version_id]).fetchone()[0]
+            linked = con.execute(
+                "SELECT count(*) FROM core_rncp__rome_links WHERE version_id = ?", [version_id]).fetchone()
+            assert linked is not None  # count(*) always returns one row
+            counts["core_rncp__rome_links"] = linked[0]
         con.execute(
             "INSERT INTO core_meta__referential_versions VALUES (?, ?, ?, ?, ?, false, ?, ?, ?)",
             [version_id, source.value, files.version_label, json.dumps(hashes), datetime.now(UTC),
@@ -142,7 +144,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, version_id: str, table_r
     for column in columns:
         if column not in frame:
             frame[column] = None
-    frame = frame[columns]  # noqa: F841 — read by DuckDB's replacement scan below
+    frame = frame[columns]  # read by DuckDB's replacement scan below
     con.execute(f"INSERT INTO {table} SELECT * FROM frame")
 
 

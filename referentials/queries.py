@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from skillgap.errors import UserError
+from skillgap.errors import InsufficientDataError
 
 _CURRENT = "(SELECT version_id FROM core_meta__referential_versions WHERE source = '{}' AND is_current)"
 
@@ -33,7 +33,8 @@ def require_loaded(con: duckdb.DuckDBPyConnection, *sources: str) -> None:
     loaded = current_versions(con)
     missing = [s for s in sources if s not in loaded]
     if missing:
-        raise UserError(f"referential(s) {', '.join(missing)} not loaded in this store: run `skillgap referentials load`")
+        raise InsufficientDataError(f"référentiel(s) {', '.join(missing)} non chargé(s) dans ce magasin : "
+                                    "lancez `skillgap referentials load`")
 
 
 def rome_occupations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -53,7 +54,7 @@ def occupation(con: duckdb.DuckDBPyConnection, rome_code: str) -> dict | None:
         f"SELECT label FROM core_rome__appellations WHERE version_id = {current('rome')} AND rome_code = ? "
         "ORDER BY label", [rome_code]).fetchall()
     keys = ("rome_code", "label", "parent_rome_code", "domain_code", "domain_label")
-    return dict(zip(keys, row)) | {"appellations": [a[0] for a in appellations]}
+    return dict(zip(keys, row, strict=True)) | {"appellations": [a[0] for a in appellations]}
 
 
 def rome_appellations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -161,7 +162,9 @@ def blocks_of_certification(con: duckdb.DuckDBPyConnection, rncp_code: str) -> p
 def stats(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Counts of the current versions (the figures of ``skillgap referentials stats``)."""
     def one(sql: str) -> int:
-        return int(con.execute(sql).fetchone()[0])
+        row = con.execute(sql).fetchone()
+        assert row is not None  # count(*) always returns one row
+        return int(row[0])
 
     rome_v, esco_v, rncp_v, cw_v = current("rome"), current("esco"), current("rncp"), current("esco_rome")
     return {
@@ -179,6 +182,7 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             f"SELECT count(*) FROM core_rncp__certifications WHERE version_id = {rncp_v} AND title IS NOT NULL"),
         "rncp_blocks": one(f"SELECT count(*) FROM core_rncp__blocks WHERE version_id = {rncp_v}"),
         "rncp_blocks_with_competences": one(
-            f"SELECT count(*) FROM core_rncp__blocks WHERE version_id = {rncp_v} AND len(coalesce(competences, [])) > 0"),
+            f"SELECT count(*) FROM core_rncp__blocks WHERE version_id = {rncp_v} "
+            "AND len(coalesce(competences, [])) > 0"),
         "rncp_rome_links": one(f"SELECT count(*) FROM core_rncp__rome_links WHERE version_id = {rncp_v}"),
     }

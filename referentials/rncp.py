@@ -39,6 +39,7 @@ Example:
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import logging
 import re
@@ -46,13 +47,13 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from lxml import etree
 
 from models.referential import Block, Certification, Source
 from referentials.base import SourceFiles
-from referentials.common import LoadReport, read_csv, require
+from referentials.common import LoadReport, read_csv, require, undecodable
 from referentials.rncp_text import (
     assessment_text,
     one_line,
@@ -88,7 +89,7 @@ _TITLES_RE = re.compile(r"^rncp_fiches_titles_subset_(?P<date>\d{4}_\d{2}_\d{2})
 _REVA_RE = re.compile(r"^reva_seed_certifications\.csv(?:\.gz)?$")
 _SAMPLES_RE = re.compile(r"^rncp_blocs_real_samples\.jsonl(?:\.gz)?$")
 _EXPECTED = (
-    "export_fiches_CSV_<Kind>_YYYY_MM_DD.csv[.gz] (Kind: " + ", ".join(sorted(set(_CSV_KINDS))) + "), "
+    "export_fiches_CSV_<Type>_AAAA_MM_JJ.csv[.gz] (<Type> : " + ", ".join(sorted(set(_CSV_KINDS))) + "), "
     "export_fiches_RNCP_V4_*.xml[.gz], rncp_fiches_titles_subset_*.json[.gz], "
     "reva_seed_certifications.csv[.gz], rncp_blocs_real_samples.jsonl[.gz]"
 )
@@ -141,28 +142,29 @@ def discover(paths: Sequence[Path]) -> SourceFiles:
     for path in map(Path, paths):
         if path.is_dir():
             for candidate in sorted(p for p in path.rglob("*") if p.is_file()):
-                kind = _classify(candidate)
-                if kind:  # resolved: a folder and its sub-folder may both be given
-                    found[candidate.resolve()] = kind
+                file_kind = _classify(candidate)
+                if file_kind:  # resolved: a folder and its sub-folder may both be given
+                    found[candidate.resolve()] = file_kind
                 elif _CSV_RE.match(candidate.name):
                     log.info("%s: export file of a kind not read by skillgap, ignored", candidate)
         elif path.is_file():
-            kind = _classify(path)
-            if kind is None:
-                raise InputFileError(path, f"not a recognised RNCP/RS file; expected one of {_EXPECTED}")
-            found[path.resolve()] = kind
+            file_kind = _classify(path)
+            if file_kind is None:
+                raise InputFileError(path, f"fichier RNCP/RS non reconnu ; noms attendus : {_EXPECTED}")
+            found[path.resolve()] = file_kind
         else:
-            raise InputFileError(path, "file not found")
+            raise InputFileError(path, "fichier introuvable")
     if not found:
         where = ", ".join(map(str, paths)) or "--rncp"
-        raise InputFileError(where, f"no RNCP/RS file found; expected {_EXPECTED}")
+        raise InputFileError(where, f"aucun fichier RNCP/RS trouvé ; noms attendus : {_EXPECTED}")
     by_kind: dict[str, list[Path]] = {}
-    for path, kind in found.items():
-        by_kind.setdefault(kind.kind, []).append(path)
+    for path, file_kind in found.items():
+        by_kind.setdefault(file_kind.kind, []).append(path)
     for kind, kind_paths in by_kind.items():
         if len(kind_paths) > 1:
             names = ", ".join(str(p) for p in kind_paths)
-            raise InputFileError(kind_paths[1], f"several RNCP files of kind '{kind}': {names}; give one")
+            message = f"plusieurs fichiers RNCP de type « {kind} » : {names} ; n'en donner qu'un"
+            raise InputFileError(kind_paths[1], message)
     return SourceFiles(Source.RNCP, _version_label(found.values()), tuple(found))
 
 
@@ -197,7 +199,7 @@ def _version_label(kinds: Iterable[_FileKind]) -> str:
 
 @dataclass
 class _CertDraft:
-    best: dict[str, tuple[int, object, str]] = field(default_factory=dict)  # field -> (rank, value, file)
+    best: dict[str, tuple[int, Any, str]] = field(default_factory=dict)  # field -> (rank, value, file)
     lists: dict[str, dict[str, None]] = field(default_factory=dict)  # field -> ordered set
 
 
@@ -267,9 +269,9 @@ class _BlockDraft:
 def _fiche_code(value: str, path: Path, line: int | None, field_name: str) -> str:
     code = value.strip().upper()
     if not code:
-        raise InputFileError(path, "empty value", line=line, field=field_name)
+        raise InputFileError(path, "valeur vide", line=line, field=field_name)
     if not _FICHE_RE.match(code):
-        raise InputFileError(path, f"not an RNCP/RS fiche number: {code!r}", line=line, field=field_name)
+        raise InputFileError(path, f"numéro de fiche RNCP/RS invalide : {code!r}", line=line, field=field_name)
     return code
 
 
@@ -288,8 +290,8 @@ def load(files: SourceFiles, *, report: LoadReport) -> Iterator[Certification | 
         for code, draft in _read_xml(paths["xml"], report, certs):
             csv_block = csv_blocks.pop(code, None)
             sample = samples.pop(code, None)
-            if not draft.label and (csv_block or sample):
-                draft.label = (csv_block or sample).label
+            if not draft.label and (known := csv_block or sample):
+                draft.label = known.label
             if not draft.competences and sample and sample.competences:
                 draft.competences, draft.competences_source = sample.competences, sample.competences_source
             yield draft.record(code)
@@ -341,20 +343,20 @@ def _read_fc_csv(kind: str, path: Path, report: LoadReport, certs: _Certificatio
         if kind == "standard":
             level = parse_level(row["Nomenclature_Europe_Niveau"])
             if level is None and row["Nomenclature_Europe_Niveau"].strip():
-                report.drop(name, "level not understood (fiche kept without level)")
+                report.drop(name, "niveau non reconnu (fiche gardée sans niveau)")
             active = parse_active(row["Actif"])
             if active is None and row["Actif"].strip():
-                report.drop(name, "Actif not understood (fiche kept without active flag)")
+                report.drop(name, "Actif non reconnu (fiche gardée sans indicateur actif)")
             title = one_line(row["Intitule"]) or None
             certs.offer(code, "standard", name, title=title, level=level, is_active=active)
             continue
         value = one_line(row[columns[1]])
         if not value:
             if kind != "ancienne_nouvelle":  # an empty Nouvelle_Certification is an 'old only' row
-                report.drop(name, f"empty {columns[1]}")
+                report.drop(name, f"{columns[1]} vide")
             continue
         if kind == "rome" and not _ROME_RE.match(value):
-            report.drop(name, "ROME domain code instead of a fiche code (e.g. 'M18'), link dropped")
+            report.drop(name, "code de domaine ROME au lieu d'un code de fiche (ex. 'M18') : lien écarté")
             continue
         if kind == "ancienne_nouvelle":
             value = _fiche_code(value, path, line, columns[1])
@@ -371,20 +373,20 @@ def _read_blocs_csv(path: Path, report: LoadReport, certs: _Certifications) -> d
         rncp_code = _fiche_code(row["Numero_Fiche"], path, line, "Numero_Fiche")
         code = require(row["Bloc_Competences_Code"], path, line, "Bloc_Competences_Code").upper()
         if code in blocks:
-            message = f"duplicate bloc code {code} (first at line {first_line[code]})"
+            message = f"code de bloc {code} en double (déjà ligne {first_line[code]})"
             raise InputFileError(path, message, line=line, field="Bloc_Competences_Code")
         label = one_line(row["Bloc_Competences_Libelle"])
         if not label:
-            report.note(name, "empty Bloc_Competences_Libelle, bloc kept with an empty label")
+            report.note(name, "Bloc_Competences_Libelle vide : bloc gardé avec un libellé vide")
         certs.touch(rncp_code)
         blocks[code] = _BlockDraft(rncp_code, label)
         first_line[code] = line
     return blocks
 
 
-def _open_binary(path: Path) -> IO[bytes]:
+def _open_binary(path: Path) -> gzip.GzipFile | io.BufferedReader:
     if not path.exists():
-        raise InputFileError(path, "file not found")
+        raise InputFileError(path, "fichier introuvable")
     with open(path, "rb") as f:
         magic = f.read(2)
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
@@ -396,9 +398,9 @@ def _read_whole(path: Path) -> str:
         with _open_binary(path) as f:
             return f.read().decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputFileError(path, f"not utf-8 text ({e.reason} at byte {e.start})") from e
+        raise InputFileError(path, f"pas du texte utf-8 ({undecodable(e)})") from e
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-        raise InputFileError(path, f"truncated or corrupt gzip ({e})") from e
+        raise InputFileError(path, f"gzip tronqué ou corrompu ({e})") from e
 
 
 def _read_titles(path: Path, report: LoadReport, certs: _Certifications) -> None:
@@ -406,10 +408,10 @@ def _read_titles(path: Path, report: LoadReport, certs: _Certifications) -> None
     try:
         data = json.loads(_read_whole(path))
     except json.JSONDecodeError as e:
-        raise InputFileError(path, f"malformed JSON ({e.msg})", line=e.lineno) from e
+        raise InputFileError(path, f"JSON mal formé ({e.msg})", line=e.lineno) from e
     rows = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(rows, list):
-        raise InputFileError(path, "expected an object with a 'rows' list", field="rows")
+        raise InputFileError(path, "objet attendu avec une liste « rows »", field="rows")
     for i, row in enumerate(rows, 1):
         report.count(name)
         code = _fiche_code(str(row.get("code") or ""), path, None, f"rows[{i}].code")
@@ -428,7 +430,7 @@ def _read_reva(path: Path, report: LoadReport, certs: _Certifications) -> None:
         report.count(name)
         number = require(row["Code RNCP"], path, line, "Code RNCP")
         if not number.isdigit():
-            raise InputFileError(path, f"expected the RNCP number without prefix, got {number!r}", line=line)
+            raise InputFileError(path, f"numéro RNCP attendu sans préfixe, reçu {number!r}", line=line)
         active = {"checked": True, "": False}.get(row["Certification active ?"].strip().lower())
         certs.offer(
             f"RNCP{int(number)}",
@@ -450,16 +452,16 @@ def _read_samples(path: Path, report: LoadReport, certs: _Certifications) -> dic
         try:
             row = json.loads(text)
         except json.JSONDecodeError as e:
-            raise InputFileError(path, f"malformed JSON line ({e.msg})", line=line) from e
+            raise InputFileError(path, f"ligne JSON mal formée ({e.msg})", line=line) from e
         report.count(name)
         rncp_code = _fiche_code(str(row.get("numero_fiche") or ""), path, line, "numero_fiche")
         certs.touch(rncp_code)
         code = (row.get("bloc_code") or "").strip().upper()
         if not code:
-            report.drop(name, "empty bloc_code (bloc dropped)")
+            report.drop(name, "bloc_code vide (bloc écarté)")
             continue
         if code in blocks:
-            raise InputFileError(path, f"duplicate bloc code {code}", line=line, field="bloc_code")
+            raise InputFileError(path, f"code de bloc {code} en double", line=line, field="bloc_code")
         parsed = tuple(one_line(c) for c in row.get("competences_parsed") or () if one_line(c))
         competences = parsed or split_competences(row.get("liste_competences"))
         blocks[code] = _BlockDraft(
@@ -503,11 +505,11 @@ def _read_xml(path: Path, report: LoadReport, certs: _Certifications) -> Iterato
                 while elem.getprevious() is not None:
                     del elem.getparent()[0]
     except etree.XMLSyntaxError as e:
-        where = f"FICHE #{n_fiches + 1} ({current or 'number not read yet'})"
-        raise InputFileError(path, f"malformed or truncated XML in {where}: {e.msg}", line=e.lineno) from e
+        where = f"FICHE #{n_fiches + 1} ({current or 'numéro pas encore lu'})"
+        raise InputFileError(path, f"XML mal formé ou tronqué dans {where} : {e.msg}", line=e.lineno) from e
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-        where = f"FICHE #{n_fiches + 1} ({current or 'number not read yet'})"
-        raise InputFileError(path, f"truncated or corrupt gzip in {where} ({e})") from e
+        where = f"FICHE #{n_fiches + 1} ({current or 'numéro pas encore lu'})"
+        raise InputFileError(path, f"gzip tronqué ou corrompu dans {where} ({e})") from e
 
 
 def _xml_fiche(
@@ -517,7 +519,7 @@ def _xml_fiche(
     line = elem.sourceline
     code = (elem.findtext("NUMERO_FICHE") or "").strip().upper()
     if not _FICHE_RE.match(code):
-        message = f"{where}: empty or malformed fiche number {code!r}"
+        message = f"{where} : numéro de fiche vide ou mal formé {code!r}"
         raise InputFileError(path, message, line=line, field="NUMERO_FICHE")
     certs.offer(
         code,
@@ -537,10 +539,10 @@ def _xml_fiche(
         block_code = (bloc.findtext("CODE") or "").strip().upper()
         if not block_code:
             raise InputFileError(
-                path, f"{where} BLOC_COMPETENCES #{i}: empty value", line=bloc.sourceline, field="CODE"
+                path, f"{where} BLOC_COMPETENCES #{i} : valeur vide", line=bloc.sourceline, field="CODE"
             )
         if block_code in seen:
-            message = f"{where}: duplicate bloc code {block_code}"
+            message = f"{where} : code de bloc {block_code} en double"
             raise InputFileError(path, message, line=bloc.sourceline, field="CODE")
         seen.add(block_code)
         competences = split_competences(bloc.findtext("LISTE_COMPETENCES"))

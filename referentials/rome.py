@@ -22,7 +22,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 from models.base import Record
@@ -55,7 +55,7 @@ def parse_version_txt(text: str) -> str | None:
 def discover(paths: Sequence[Path]) -> SourceFiles:
     """The ROME export files in the folder ``paths[0]`` and the version they publish."""
     if len(paths) != 1 or not Path(paths[0]).is_dir():
-        raise InputFileError(paths[0] if paths else "--rome", "expected one folder of ROME 4.0 CSV files")
+        raise InputFileError(paths[0] if paths else "--rome", "un seul dossier de fichiers CSV ROME 4.0 attendu")
     directory = Path(paths[0])
     files = [glob_one(directory, f"unix_{table}_v*_utf8.csv") for table in TABLES]
     suffix = re.search(r"_v(\d+)_utf8", files[0].name)
@@ -85,7 +85,7 @@ def load(files: SourceFiles, *, report: LoadReport) -> Iterator[Record]:
 def _occupations(files: SourceFiles, report: LoadReport) -> Iterator[Occupation]:
     domains: dict[str, tuple[str, str]] = {}
     path = _file(files, "cr_gd_dp")
-    for line, row in read_csv(path, required=("code_rome", "code_domaine_professionel", "libelle_domaine_professionel")):
+    for _, row in read_csv(path, required=("code_rome", "code_domaine_professionel", "libelle_domaine_professionel")):
         domains[row["code_rome"]] = (row["code_domaine_professionel"], row["libelle_domaine_professionel"])
     path = _file(files, "referentiel_code_rome")
     seen: set[str] = set()
@@ -115,20 +115,22 @@ def _appellations(path: Path, report: LoadReport) -> Iterator[Appellation]:
         report.count(path.name)
 
 
-def _skills(files: SourceFiles, report: LoadReport) -> Iterator[Skill]:
+def _skills(files: SourceFiles, report: LoadReport) -> Generator[Skill, None, set[str]]:
     """Competences (with their macro-competence) then knowledge items; returns the codes seen."""
     path = _file(files, "referentiel_competence")
-    rows = list(read_csv(path, required=("code_ogr", "nature", "libelle_competence", "code_ogr_macro_comp", "cat_comp")))
+    rows = list(read_csv(
+        path, required=("code_ogr", "nature", "libelle_competence", "code_ogr_macro_comp", "cat_comp")
+    ))
     macro_labels = {r["code_ogr"]: r["libelle_competence"] for _, r in rows if r["nature"] == "Macro-compétence"}
     codes: set[str] = set()
     for line, row in rows:
         code = require_new(row["code_ogr"], codes, path, line, "code_ogr")
         kind = _KIND_BY_CATEGORY.get(row["cat_comp"])
         if kind is None:
-            raise InputFileError(path, f"unknown cat_comp {row['cat_comp']!r}", line=line, field="cat_comp")
+            raise InputFileError(path, f"cat_comp inconnu {row['cat_comp']!r}", line=line, field="cat_comp")
         macro_code = row["code_ogr_macro_comp"] or None
         if macro_code and macro_code not in macro_labels:
-            report.note(path.name, "macro-competence code unknown, competence kept without macro label")
+            report.note(path.name, "code de macro-compétence inconnu, compétence gardée sans son libellé")
         yield Skill(
             skill_code=code,
             label=require(row["libelle_competence"], path, line, "libelle_competence"),
@@ -168,10 +170,10 @@ def _occupation_skills(files: SourceFiles, skill_codes: set[str], report: LoadRe
             continue
         key = (require(row["code_rome"], path, line, "code_rome"), require(row["code_ogr"], path, line, "code_ogr"))
         if key[1] not in skill_codes:
-            report.drop(path.name, "code_ogr not in the competence or knowledge referential")
+            report.drop(path.name, "code_ogr absent du référentiel des compétences et savoirs")
             continue
         if key in seen:
-            report.drop(path.name, "duplicate (code_rome, code_ogr) link")
+            report.drop(path.name, "lien (code_rome, code_ogr) en double")
             continue
         seen.add(key)
         flag = core.get(key, "")

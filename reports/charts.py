@@ -45,10 +45,10 @@ def volume_by_occupation(volumes: pd.DataFrame, path: Path, *, limit: int = 15) 
         return False
     plt, fig, ax = _figure(0.45 * len(top) + 1.2)
     y = range(len(top))
-    labels = [_wrap(f"{c} {lbl}", 55) for c, lbl in zip(top.rome_code, top.rome_label)]
+    labels = [_wrap(f"{c} {lbl}", 55) for c, lbl in zip(top.rome_code, top.rome_label, strict=True)]
     ax.barh(y, top.n_ads_window, color=BLUE, label="12 derniers mois")
     ax.barh(y, top.n_ads_week, color=ORANGE, height=0.45, label="semaine du rapport")
-    for i, (n, w) in enumerate(zip(top.n_ads_window, top.n_ads_week)):
+    for i, (n, w) in enumerate(zip(top.n_ads_window, top.n_ads_week, strict=True)):
         ax.text(n, i, f" {n}" + (f" ({w} cette semaine)" if w else ""), va="center", fontsize=8)
     ax.set_yticks(list(y), labels, fontsize=8)
     ax.set_xlabel("nombre d'offres")
@@ -78,7 +78,9 @@ def share_intervals(labels: list[str], share: list[float], low: list[float], hig
     plt, fig, ax = _figure(0.42 * n + 1.1)
     y = list(range(n))[::-1]
     s = [100 * v for v in share]
-    err = [[100 * (v - lo) for v, lo in zip(share, low)], [100 * (hi - v) for v, hi in zip(share, high)]]
+    # the callers pass equal lengths; strict=False keeps zip's behaviour for other inputs
+    err = [[100 * (v - lo) for v, lo in zip(share, low, strict=False)],
+           [100 * (hi - v) for v, hi in zip(share, high, strict=False)]]
     ax.barh(y, s, color=color, alpha=0.35)
     ax.errorbar(s, y, xerr=err, fmt="o", color=color, ecolor="#333333", capsize=3, markersize=4)
     ax.set_yticks(y, [_wrap(lbl) for lbl in labels], fontsize=8)
@@ -94,7 +96,7 @@ def signal_effects(signals: list, path: Path, *, limit: int = 20) -> bool:
         return False
     plt, fig, ax = _figure(0.42 * len(rows) + 1.2)
     y = list(range(len(rows)))[::-1]
-    for yi, s in zip(y, rows):
+    for yi, s in zip(y, rows, strict=True):
         color = GREEN if s.kind == "emerging" else RED
         lo, hi = s.rate_ratio_ci_low or s.rate_ratio_per_year, s.rate_ratio_ci_high or s.rate_ratio_per_year
         ax.plot([lo, hi], [yi, yi], color=color, linewidth=2)

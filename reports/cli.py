@@ -47,7 +47,8 @@ def _command() -> str:
 
 
 def report_weekly_cmd(out: OutOption, week: WeekOption = None,
-                      region: Annotated[str | None, typer.Option("--region", help="Code région INSEE (ex. 84).")] = None,
+                      region: Annotated[str | None, typer.Option(
+                          "--region", help="Code région INSEE (ex. 84).")] = None,
                       branch: BranchOption = None, rome: RomeOption = None, top: TopOption = 5,
                       pdf: PdfOption = None, store: StoreOption = None, model: ModelOption = "default") -> None:
     """Rapport hebdomadaire HTML (et PDF) avec graphiques, à partir des offres déjà en base."""
@@ -63,23 +64,32 @@ def report_weekly_cmd(out: OutOption, week: WeekOption = None,
         typer.echo(f"attention : aucune offre créée pendant la semaine {period.week_label} "
                    f"({period.week_start} → {period.week_end}) dans ce périmètre", err=True)
     if summary["n_ads_window"] == 0:
-        typer.echo("attention : aucune offre sur les 12 mois précédents : le rapport ne contient aucun résultat", err=True)
+        typer.echo("attention : aucune offre sur les 12 mois précédents : le rapport ne contient aucun résultat",
+                   err=True)
     typer.echo(f"rapport : {folder / 'index.html'}")
     typer.echo(json.dumps(summary, ensure_ascii=False, default=json_default))
 
 
 def weekly_cmd(out: OutOption, week: WeekOption = None,
                region: Annotated[list[str] | None, typer.Option(
-                   "--region", help="Code région INSEE (répétable : un rapport par région ; défaut : France entière).")] = None,
+                   "--region",
+                   help="Code région INSEE (répétable : un rapport par région ; défaut : France entière).")] = None,
                branch: BranchOption = None, rome: RomeOption = None, top: TopOption = 5,
                ingest: Annotated[list[Path] | None, typer.Option(
-                   "--ingest", help="Fichier d'offres à importer (répétable ; JSON lines France Travail, JobPosting, CSV).")] = None,
-               crawl: Annotated[str | None, typer.Option("--crawl", help="Araignée à lancer : france_travail ou jobposting.")] = None,
-               crawl_arg: Annotated[list[str] | None, typer.Option("--crawl-arg", help="Argument de l'araignée CLE=VALEUR.")] = None,
-               process: Annotated[bool, typer.Option("--process/--no-process", help="Traitement NLP des nouvelles offres.")] = True,
-               warm_cache: Annotated[bool, typer.Option("--warm-cache/--no-warm-cache", help="Pré-calcule le cache de l'API.")] = True,
+                   "--ingest",
+                   help="Fichier d'offres à importer (répétable ; JSON lines France Travail, JobPosting, CSV)."
+               )] = None,
+               crawl: Annotated[str | None, typer.Option(
+                   "--crawl", help="Araignée à lancer : france_travail ou jobposting.")] = None,
+               crawl_arg: Annotated[list[str] | None, typer.Option(
+                   "--crawl-arg", help="Argument de l'araignée CLE=VALEUR.")] = None,
+               process: Annotated[bool, typer.Option(
+                   "--process/--no-process", help="Traitement NLP des nouvelles offres.")] = True,
+               warm_cache: Annotated[bool, typer.Option(
+                   "--warm-cache/--no-warm-cache", help="Pré-calcule le cache de l'API.")] = True,
                pdf: PdfOption = None, store: StoreOption = None, model: ModelOption = "default") -> None:
-    """Lot hebdomadaire : collecte → traitement → analyse → rapport (idempotent pour une semaine ; pour cron / systemd)."""
+    """Lot hebdomadaire : collecte → traitement → analyse → rapport (idempotent pour une semaine ; \
+pour cron / systemd)."""
     from reports.batch import run_weekly
 
     for code in region or []:

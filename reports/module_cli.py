@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from skillgap.store import connect
 module_app = typer.Typer(help="Modules complémentaires : fiches de spécification.", no_args_is_help=True)
 
 
-class DraftFormat(str, Enum):
+class DraftFormat(StrEnum):
     md = "md"
     docx = "docx"
 
@@ -23,7 +23,9 @@ class DraftFormat(str, Enum):
 def draft_cmd(
     module_id: Annotated[str, typer.Argument(help="Identifiant du module (ex. MOD-M1805-60c7ae25).")],
     fmt: Annotated[DraftFormat, typer.Option("--format", help="md ou docx.")] = DraftFormat.md,
-    out: Annotated[Path | None, typer.Option("--out", help="Fichier de sortie (défaut : sortie standard pour md).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier de sortie (défaut : sortie standard pour md).")
+    ] = None,
     store: Annotated[Path | None, typer.Option("--store", help="Fichier DuckDB du magasin.")] = None,
 ) -> None:
     """Écrit la « fiche module complémentaire » d'un module candidat (champs de l'acheteur marqués À COMPLÉTER)."""

@@ -189,7 +189,8 @@ def render_html(data: WeeklyData, params: dict, chart_files: dict[str, str], dat
     sources = data.ads.source.fillna("inconnue").value_counts().to_dict() if not data.ads.empty else {}
     return _environment().get_template("weekly.html.j2").render(
         d=data, p=params, scope=data.scope, period=data.scope.period, images=images, data_files=data_files,
-        sources=sources, max_skills=MAX_SKILLS_SHOWN, max_modules=MAX_MODULES_SHOWN, thresholds=params["coverage_thresholds"])
+        sources=sources, max_skills=MAX_SKILLS_SHOWN, max_modules=MAX_MODULES_SHOWN,
+        thresholds=params["coverage_thresholds"])
 
 
 def _swap_in(tmp: Path, target: Path) -> None:

@@ -19,7 +19,7 @@ from datetime import date
 import pandas as pd
 
 from analysis import gaps as gaps_mod
-from analysis.demand import ads_cte, asks_sql, demand_series, exposure_series
+from analysis.demand import SeriesFilters, ads_cte, asks_sql, demand_series, exposure_series
 from analysis.modules import candidate_modules, save_modules
 from analysis.signals import SignalSettings, assess_series, signals_from_tests
 from analysis.watch import watch
@@ -139,7 +139,7 @@ def weekly_series(ads: pd.DataFrame, period: ReportPeriod) -> pd.DataFrame:
     """Ads per ISO week of the window, zeros included."""
     weeks = pd.date_range(period.window_start, period.week_start, freq="7D").date
     created = pd.to_datetime(ads["created_at"]) if not ads.empty else pd.Series(dtype="datetime64[ns]")
-    starts = (created - pd.to_timedelta(created.dt.weekday, unit="D")).dt.date
+    starts = (created - pd.to_timedelta(created.dt.day_of_week, unit="D")).dt.date
     counts = Counter(starts)
     return pd.DataFrame({"week_start": weeks, "n_ads": [counts.get(w, 0) for w in weeks]})
 
@@ -163,8 +163,8 @@ def occupation_gaps(ctx: gaps_mod.GapContext, scope: Scope, rome_code: str, labe
 
 def skill_signals(con, scope: Scope, settings: SignalSettings) -> tuple[list[Signal], Failure | None]:
     p = scope.period
-    filters = dict(period="month", rome_code=list(scope.rome_codes) if scope.rome_codes else None,
-                   region_code=scope.region_code, date_from=p.window_start, date_to=p.window_end)
+    filters = SeriesFilters(period="month", rome_code=list(scope.rome_codes) if scope.rome_codes else None,
+                            region_code=scope.region_code, date_from=p.window_start, date_to=p.window_end)
     subject = "signaux faibles"
     try:
         rows, exposure = demand_series(con, **filters), exposure_series(con, **filters)
@@ -207,7 +207,9 @@ def collect_weekly(ctx: gaps_mod.GapContext, scope: Scope, *, save_modules_: boo
                                  date_to=p.window_end, settings=settings))
         except UserError as e:
             watch_failures.append(Failure(rncp_code, str(e)))
-    last = con.execute("SELECT max(created_at) FROM core_ads__job_ads").fetchone()[0]
+    newest = con.execute("SELECT max(created_at) FROM core_ads__job_ads").fetchone()
+    assert newest is not None  # an aggregate always returns one row
+    last = newest[0]
     return WeeklyData(
         scope=scope, ads=ads, asks=window_asks(con, scope), volumes=vol, weekly=weekly_series(ads, p),
         occupations=occupations, signals=signals, signals_failure=signals_failure, signal_settings=settings,

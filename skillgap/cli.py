@@ -9,14 +9,31 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from skillgap.errors import UserError
 
-CLI_MODULES = ("referentials.cli", "crawler.cli", "nlp.cli", "nlp.training.cli", "analysis.cli", "analysis.signals_cli", "api.cli", "reports.cli", "reports.module_cli")
+CLI_MODULES = ("referentials.cli", "crawler.cli", "nlp.cli", "nlp.training.cli", "analysis.cli", "analysis.signals_cli",
+               "api.cli", "reports.cli", "reports.module_cli")
+
+
+class SkillgapGroup(TyperGroup):
+    """The root command: a ``UserError`` of any subcommand prints ``erreur : …`` on one line (stderr)
+    and exits with code 2, under ``main()`` as under typer's ``CliRunner``."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as e:
+            typer.echo(f"erreur : {e}", err=True)
+            raise typer.Exit(2) from e
+
 
 app = typer.Typer(
+    cls=SkillgapGroup,
     name="skillgap",
     help="skillgap : compétences demandées dans les offres d'emploi, couverture par les blocs RNCP, "
     "modules complémentaires et signaux faibles.",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from skillgap.errors import NotFoundError, UserError
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     json = "json"
     csv = "csv"
     text = "text"

@@ -77,7 +77,8 @@ def demo(
     con = connect(path, read_only=True)
     postings = demo_postings(con, end=end)
     con.close()
-    typer.echo(f"\n== 2. Site carrière local : {len(postings)} offres écrites pour la démo, collectées par l'araignée jobposting")
+    typer.echo(f"\n== 2. Site carrière local : {len(postings)} offres écrites pour la démo, "
+               "collectées par l'araignée jobposting")
     with LocalSite(postings, extras=False) as site:
         _run("crawl", "jobposting", *s, "-a", f"sitemaps={site.url}/sitemap.xml", "--no-throttle")
     typer.echo("\n== 3. Extraction des compétences, liens ROME / ESCO, métier")
@@ -88,7 +89,8 @@ def demo(
     if modules:
         draft = out / f"{modules[0]['module_id']}.md"
         _run("module", "draft", modules[0]["module_id"], *s, "--out", str(draft))
-        _run("module", "draft", modules[0]["module_id"], *s, "--format", "docx", "--out", str(draft.with_suffix(".docx")))
+        _run("module", "draft", modules[0]["module_id"], *s, "--format", "docx",
+             "--out", str(draft.with_suffix(".docx")))
     typer.echo("\n== 5. Signaux faibles (émergence, déclin)")
     _run("signals", *s, check=False)
     typer.echo(f"\n== 6. Rapport hebdomadaire {week}")

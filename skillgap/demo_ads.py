@@ -34,8 +34,9 @@ NEW_SKILLS = {
     "N1103": [("Travailler avec un exosquelette d'assistance au port de charges", "up"),
               ("Utiliser un terminal à commande vocale", "flat")],
 }
-PLACES = [("69003", "Lyon", "84"), ("38000", "Grenoble", "84"), ("75011", "Paris", "11"), ("93200", "Saint-Denis", "11"),
-          ("31000", "Toulouse", "76"), ("34000", "Montpellier", "76"), ("59000", "Lille", "32"), ("62300", "Lens", "32")]
+PLACES = [("69003", "Lyon", "84"), ("38000", "Grenoble", "84"), ("75011", "Paris", "11"),
+          ("93200", "Saint-Denis", "11"), ("31000", "Toulouse", "76"), ("34000", "Montpellier", "76"),
+          ("59000", "Lille", "32"), ("62300", "Lens", "32")]
 _PREFIXES = ["- ", "- Vous savez ", "• ", "- Capacité à ", "- "]
 _BOILERPLATE = [
     "Rémunération selon profil, mutuelle d'entreprise et tickets restaurant.",
@@ -62,7 +63,9 @@ def _trend_probability(trend: str, t: float) -> float:
     return {"up": 0.05 + 0.55 * t, "down": 0.5 - 0.45 * t, "flat": 0.3}[trend]
 
 
-def demo_postings(con: duckdb.DuckDBPyConnection, *, end: date, n_per_occupation: int = 450, seed: int = 2026) -> list[dict]:
+def demo_postings(
+    con: duckdb.DuckDBPyConnection, *, end: date, n_per_occupation: int = 450, seed: int = 2026
+) -> list[dict]:
     """schema.org JobPosting objects (as a career site would publish them) for the demo site."""
     rng = random.Random(seed)
     postings = []
@@ -77,18 +80,21 @@ def demo_postings(con: duckdb.DuckDBPyConnection, *, end: date, n_per_occupation
             chosen = (rng.sample(core, min(len(core), rng.randint(2, 4)))
                       + rng.sample(other, min(len(other), rng.randint(1, 3))))
             lines = [_phrase(rng.choice(_PREFIXES), label) for label in chosen]
-            lines += [f"- {line}" for line, trend in NEW_SKILLS[rome_code] if rng.random() < _trend_probability(trend, t)]
+            lines += [f"- {line}" for line, trend in NEW_SKILLS[rome_code]
+                      if rng.random() < _trend_probability(trend, t)]
             rng.shuffle(lines)
             profile = [f"- Connaissance : {k}" for k in rng.sample(knowledge, min(len(knowledge), rng.randint(1, 2)))]
             postal_code, city, _ = PLACES[rng.randrange(len(PLACES))]
             text = "\n".join(
                 [f"Annonce écrite pour la démonstration de skillgap (n° {rome_code}-{i}).",
-                 rng.choice(_BOILERPLATE).format(n=rng.randint(8, 400), k=rng.randint(5, 25)), "Vos missions :", *lines,
-                 "Votre profil :", *profile, rng.choice(_BOILERPLATE).format(n=rng.randint(8, 400), k=rng.randint(5, 25))])
+                 rng.choice(_BOILERPLATE).format(n=rng.randint(8, 400), k=rng.randint(5, 25)),
+                 "Vos missions :", *lines, "Votre profil :", *profile,
+                 rng.choice(_BOILERPLATE).format(n=rng.randint(8, 400), k=rng.randint(5, 25))])
             postings.append({
                 "@context": "https://schema.org", "@type": "JobPosting", "title": title,
                 "description": "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n")),
-                "datePosted": posted.isoformat(), "identifier": {"@type": "PropertyValue", "value": f"demo-{rome_code}-{i}"},
+                "datePosted": posted.isoformat(),
+                "identifier": {"@type": "PropertyValue", "value": f"demo-{rome_code}-{i}"},
                 "hiringOrganization": {"@type": "Organization", "name": f"Employeur démo {rng.randint(1, 60)}"},
                 "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "postalCode": postal_code,
                                                               "addressLocality": city, "addressCountry": "FR"}},

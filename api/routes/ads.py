@@ -13,6 +13,7 @@ from api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from api.models import Ad, AdOutcome, AdsCreate, AdsStaged, AdSummary, LinkedSkill, Mention, Page, Segment, TickedSkill
 from api.output import CSV_RESPONSE_DOC, csv_response
 from referentials import queries
+from skillgap.store import scalar
 
 router = APIRouter(prefix="/ads", tags=["ads"], responses=ERROR_RESPONSES)
 AdId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$", max_length=200,
@@ -43,9 +44,9 @@ def list_ads(con: ConDep, filters: FiltersDep, page: PageDep, fmt: FormatDep,
     if rows:
         total = rows[0][-1]
     else:
-        total = con.execute(f"WITH {cte} SELECT count(*) FROM ads", params).fetchone()[0]
+        total = scalar(con, f"WITH {cte} SELECT count(*) FROM ads", params)
     keys = ("ad_id", "title", "created_at", "rome_code", "region_code", "location_label", "company_name")
-    items = [AdSummary(**dict(zip(keys, r[:-1]))) for r in rows]
+    items = [AdSummary(**dict(zip(keys, r[:-1], strict=True))) for r in rows]
     if fmt == "csv":
         return csv_response([i.model_dump() for i in items], filename="offres")
     return Page[AdSummary](total=total, limit=page.limit, offset=page.offset, items=items)
@@ -102,7 +103,7 @@ def get_ad(con: ConDep, ad_id: AdId) -> Ad:
     if row is None:
         raise ApiError(404, f"offre inconnue : {ad_id}")
     ad = dict(zip(("ad_id", "title", "description", "created_at", "company_name", "rome_code", "rome_label",
-                   "region_code", "location_label", "contract_type_code"), row))
+                   "region_code", "location_label", "contract_type_code"), row, strict=True))
     ticked = [TickedSkill(skill_code=r[0], label=r[1], requirement=r[2]) for r in con.execute(
         "SELECT skill_code, label, requirement FROM core_ads__ticked_skills WHERE ad_id = ? ORDER BY position",
         [ad_id]).fetchall()]

@@ -14,7 +14,7 @@ class RecordError(ValueError):
     def __init__(self, reason: str, *, field: str | None = None):
         self.reason = reason
         self.field = field
-        super().__init__(f"field '{field}': {reason}" if field else reason)
+        super().__init__(f"champ « {field} » : {reason}" if field else reason)
 
 
 def parse_datetime(value: Any) -> datetime | None:

@@ -30,6 +30,7 @@ class StorePipeline:
             raise ctx.drop(f"unexpected item {type(item).__name__}")
         src = item.ad.sources[0]
         if item.kind == "new":
+            assert item.signature is not None  # dedupe sets it on new and updated outcomes
             ctx.store.upsert_ad(item.ad, signature=item.signature, seen_at=src.first_seen_at)
             ctx.stats.inc_value("jobads/stored")
         elif item.kind == "duplicate":
@@ -40,6 +41,7 @@ class StorePipeline:
             ctx.stats.inc_value(f"jobads/duplicates/{item.duplicate_kind}")
         elif item.kind == "updated":
             if item.target_ad_id == item.ad.ad_id:
+                assert item.signature is not None  # dedupe sets it on new and updated outcomes
                 ctx.store.upsert_ad(item.ad, signature=item.signature, seen_at=src.last_seen_at)
             else:
                 ctx.store.add_source(

@@ -41,15 +41,22 @@ def _iso(moment: datetime) -> str:
 class FranceTravailSpider(scrapy.Spider):
     name = "france_travail"
     custom_settings = {"ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}  # an API, not a site
+    download_delay: float  # set by from_crawler; read by Scrapy's downloader
 
     def __init__(self, *args: Any, since: str | None = None, until: str | None = None, **kwargs: Any):
         filters = {api: kwargs.pop(arg) for arg, api in _FILTERS.items() if kwargs.get(arg)}
         super().__init__(*args, **kwargs)
         self.filters = filters
-        self.until = parse_datetime(until) if until else now_utc()
-        self.since = parse_datetime(since) if since else self.until - timedelta(days=31)
-        if self.since is None or self.until is None or self.since >= self.until:
+        until_at = parse_datetime(until) if until else now_utc()
+        since_at: datetime | None
+        if since:
+            since_at = parse_datetime(since)
+        else:  # an unreadable --until leaves no window to count back from
+            since_at = until_at - timedelta(days=31) if until_at is not None else None
+        if since_at is None or until_at is None or since_at >= until_at:
             raise ValueError(f"fenêtre de dates invalide : since={since!r} until={until!r}")
+        self.until: datetime = until_at
+        self.since: datetime = since_at
         self._token: str | None = None
 
     @classmethod
@@ -117,7 +124,9 @@ class FranceTravailSpider(scrapy.Spider):
             yield self.token_request(self.search_request(since, until, start))
             return
         if response.status == 429:
-            wait_s = float(response.headers.get("Retry-After", b"1").decode() or 1)
+            retry_after = response.headers.get("Retry-After", b"1")
+            assert retry_after is not None  # the default applies when the header is absent
+            wait_s = float(retry_after.decode() or 1)
             self.crawler.stats.inc_value("france_travail/rate_limited")
             self.logger.info("429 : nouvelle tentative dans %.1f s", wait_s)
             await asyncio.sleep(min(wait_s, 60.0))

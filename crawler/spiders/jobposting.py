@@ -73,7 +73,8 @@ class JobPostingSpider(scrapy.Spider):
         for entry in root.iter(f"{_SITEMAP_NS}url"):
             loc = (entry.findtext(f"{_SITEMAP_NS}loc") or "").strip()
             if loc:
-                yield from self._job_request(response.urljoin(loc), parse_datetime(entry.findtext(f"{_SITEMAP_NS}lastmod")))
+                yield from self._job_request(response.urljoin(loc),
+                                             parse_datetime(entry.findtext(f"{_SITEMAP_NS}lastmod")))
 
     def _job_request(self, url: str, lastmod: Any = None) -> Iterator[Any]:
         """Request a page unless it is a stored job page that has not changed (then: seen again)."""

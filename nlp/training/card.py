@@ -23,7 +23,8 @@ RECIPE = """\
 - **Losses**, one batch of one dataset per step, proportional sampling: `MSELoss` between the mean of
   token vectors and the projected teacher vector of each corpus phrase (distillation);
   `MultipleNegativesRankingLoss` (in-batch negatives, no duplicate text in a batch) on referential pairs.
-- **Optimiser**: lazy Adam (`torch.optim.SparseAdam`), cosine schedule over the configured epochs; the epoch with the best mean MRR on
+- **Optimiser**: lazy Adam (`torch.optim.SparseAdam`), cosine schedule over the configured epochs; \
+the epoch with the best mean MRR on
   held-out referential concepts (validation split, never the reported one) is kept; weights stored in fp16.
 """
 
@@ -87,7 +88,9 @@ def _cpu_line(info: dict) -> str:
 
 def render_model_card(info: dict, results: list[dict]) -> str:
     config = info.get("config", {})
-    versions = "\n".join(f"- `{source}`: `{vid}`" for source, vid in sorted(info.get("referential_versions", {}).items()))
+    versions = "\n".join(
+        f"- `{source}`: `{vid}`" for source, vid in sorted(info.get("referential_versions", {}).items())
+    )
     kinds = "\n".join(f"- {kind}: {n:,}" for kind, n in info.get("pair_kinds", {}).items())
     seconds = ", ".join(f"{k} {v:.0f} s" for k, v in info.get("seconds", {}).items())
     config_lines = "\n".join(f"- `{k}`: {v}" for k, v in config.items())

@@ -17,7 +17,9 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "resources" / "skillgap-s
 
 
 def train_cli(
-    out: Annotated[Path, typer.Option("--out", help="Dossier du modèle produit (sentence-transformers).")] = DEFAULT_OUT,
+    out: Annotated[
+        Path, typer.Option("--out", help="Dossier du modèle produit (sentence-transformers).")
+    ] = DEFAULT_OUT,
     dim: Annotated[int, typer.Option("--dim", help="Dimension des vecteurs.")] = 256,
     epochs: Annotated[int, typer.Option("--epochs", help="Époques (la meilleure en validation est gardée).")] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Graine : même graine + mêmes données = même modèle.")] = 42,
@@ -33,6 +35,9 @@ def train_cli(
 ) -> None:
     """Entraîne le modèle d'embeddings (statique) à partir des référentiels chargés (et, avec
     --ad-phrases, du texte des offres stockées)."""
+    from skillgap.errors import require_train_extra
+
+    require_train_extra("skillgap model train")
     from models.training import TrainConfig
     from nlp.training.corpus import read_ad_phrases, read_referentials
     from nlp.training.pipeline import train_model
@@ -70,7 +75,7 @@ def record_eval_cli(
     from nlp.training.card import EVAL_RESULTS_FILE, write_model_card
 
     if not (model_dir / "training_info.json").is_file():
-        raise UserError(f"{model_dir}: no training_info.json (not a model written by `skillgap model train`)")
+        raise UserError(f"{model_dir} : training_info.json absent (pas un modèle écrit par `skillgap model train`)")
     path = model_dir / EVAL_RESULTS_FILE
     results = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
     results = [r for r in results if r["measure"] != measure]

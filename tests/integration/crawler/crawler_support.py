@@ -20,11 +20,23 @@ WRITTEN_OFFERS = [
      "typeContrat": "CDI", "competences": [{"code": "100341", "libelle": "Procédures d'encaissement", "exigence": "S"}],
      "contact": {"nom": "Mme Secret", "courriel": "secret@example.org", "telephone": "0600000000"}}
     for i, (title, desc, rome, lib, pc, com) in enumerate([
-        ("Vendeur en boulangerie (H/F)", "Boulangerie artisanale recherche un vendeur.\n- Accueil des clients\n- Encaissement\n- Mise en rayon des produits", "D1106", "69 - LYON 03", "69003", "69383"),
-        ("Maçon coffreur (H/F)", "Entreprise de gros oeuvre recrute un maçon coffreur pour ses chantiers de logements collectifs.\n- Coffrage\n- Ferraillage", "F1703", "2A - AJACCIO", "20000", "2A004"),
-        ("Technicien de maintenance industrielle", "Vous assurez la maintenance préventive et curative des lignes de production de notre usine.", "I1304", "59 - LILLE", "59000", "59350"),
-        ("Assistant comptable (F/H)", "Cabinet d'expertise comptable recherche un assistant pour la tenue des dossiers de ses clients TPE.", "M1203", "974 - ST DENIS", "97400", "97411"),
-        ("Infirmier de bloc opératoire H/F", "Clinique chirurgicale recrute un infirmier de bloc opératoire diplômé d'État, temps plein.", "J1506", "75 - Paris 15e Arrondissement", "75015", "75115"),
+        ("Vendeur en boulangerie (H/F)",
+         "Boulangerie artisanale recherche un vendeur.\n- Accueil des clients\n- Encaissement\n"
+         "- Mise en rayon des produits",
+         "D1106", "69 - LYON 03", "69003", "69383"),
+        ("Maçon coffreur (H/F)",
+         "Entreprise de gros oeuvre recrute un maçon coffreur pour ses chantiers de logements collectifs.\n"
+         "- Coffrage\n- Ferraillage",
+         "F1703", "2A - AJACCIO", "20000", "2A004"),
+        ("Technicien de maintenance industrielle",
+         "Vous assurez la maintenance préventive et curative des lignes de production de notre usine.",
+         "I1304", "59 - LILLE", "59000", "59350"),
+        ("Assistant comptable (F/H)",
+         "Cabinet d'expertise comptable recherche un assistant pour la tenue des dossiers de ses clients TPE.",
+         "M1203", "974 - ST DENIS", "97400", "97411"),
+        ("Infirmier de bloc opératoire H/F",
+         "Clinique chirurgicale recrute un infirmier de bloc opératoire diplômé d'État, temps plein.",
+         "J1506", "75 - Paris 15e Arrondissement", "75015", "75115"),
     ])
 ]  # fmt: skip
 

@@ -34,7 +34,8 @@ def test_jobposting_crawl_twice(site, tmp_path):
 
     detail_fetches = [p for p in site.requests if p.startswith("/jobs/") and p.endswith(".html")]
     site.requests.clear()
-    second, _ = run_cli("crawl", "jobposting", "--store", str(store), "-a", f"start_urls={site.url}/jobs/?page=1", *FAST)
+    second, _ = run_cli("crawl", "jobposting", "--store", str(store), "-a", f"start_urls={site.url}/jobs/?page=1",
+                        *FAST)
     assert second["stored"] == 0 and second["duplicates"] == 0
     stored_pages = {p for p in detail_fetches if p[6:-5].isdigit() or "repost" in p or "latin1" in p}
     refetched = stored_pages & set(site.requests)

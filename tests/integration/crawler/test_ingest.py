@@ -29,7 +29,8 @@ def test_ingest_written_offers_twice(tmp_path):
     con = duckdb.connect(str(store), read_only=True)
     rows = dict(con.execute("SELECT ad_id, department_code || '/' || region_code FROM core_ads__job_ads").fetchall())
     assert rows["france_travail:T000001"] == "2A/94" and rows["france_travail:T000003"] == "974/04"
-    assert con.execute("SELECT count(*) FROM core_ads__ad_sources WHERE ad_id = 'france_travail:T000000'").fetchone() == (2,)
+    assert con.execute(
+        "SELECT count(*) FROM core_ads__ad_sources WHERE ad_id = 'france_travail:T000000'").fetchone() == (2,)
     assert con.execute("SELECT count(*) FROM core_ads__ticked_skills").fetchone() == (5,)
     con.close()
     no_contact_data(store)
@@ -39,7 +40,8 @@ def test_ingest_csv_and_jobposting_json(tmp_path):
     csv_path = tmp_path / "offres.csv"
     csv_path.write_text(
         "id,intitule,description,lieuTravail.codePostal,romeCode\n"
-        'C1,Cariste H/F,"Conduite de chariots élévateurs en entrepôt logistique, préparation de commandes.",13001,N1101\n',
+        'C1,Cariste H/F,"Conduite de chariots élévateurs en entrepôt logistique, préparation de commandes.",'
+        "13001,N1101\n",
         encoding="utf-8",
     )
     json_path = tmp_path / "postings.json"
@@ -50,7 +52,8 @@ def test_ingest_csv_and_jobposting_json(tmp_path):
     summary = ingest([csv_path, json_path], store=tmp_path / "s.duckdb")
     assert summary["stored"] == 2
     con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
-    desc, region = con.execute("SELECT description, region_code FROM core_ads__job_ads WHERE ad_id = 'jobposting:P1'").fetchone()
+    desc, region = con.execute(
+        "SELECT description, region_code FROM core_ads__job_ads WHERE ad_id = 'jobposting:P1'").fetchone()
     assert "- Pose\n- Dépannage" in desc and region == "53"
     con.close()
 

@@ -32,7 +32,8 @@ def test_mentions_links_and_provenance(engine):
     assert not any("mutuelle" in t for t in texts)
     rome = {link.skill_code for link in ad.links if link.source == "rome"}
     assert {"200", "201"} <= rome
-    assert all(link.model_name == "hash-bow-64" and link.referential_version == "rome:toy+esco:toy" for link in ad.links)
+    assert all(link.model_name == "hash-bow-64" and link.referential_version == "rome:toy+esco:toy"
+               for link in ad.links)
     assert any(link.method.endswith("+fiche") for link in ad.links)
 
 
@@ -84,7 +85,8 @@ def test_second_encoder_reranks_the_title_candidates(engine, toy_ref, tmp_path):
     title = "DBA confirmé (H/F)"
     [plain] = engine.predict_occupations([title])
     assert plain.rome_codes[0] == "M1801"  # a hashed word of « dba confirme » collides with a M1801 label
-    config = engine.config.model_copy(update={"rerank": engine.config.rerank.model_copy(update={"occupation_weight": 0.8})})
+    rerank = engine.config.rerank.model_copy(update={"occupation_weight": 0.8})
+    config = engine.config.model_copy(update={"rerank": rerank})
     reranked = NlpEngine(toy_ref, config, CachedEncoder(HashEncoder(), tmp_path), tmp_path,
                          rerank_encoder=CachedEncoder(_KnowsDba(), tmp_path))
     [better] = reranked.predict_occupations([title])
@@ -124,13 +126,15 @@ def test_stored_rows_are_the_processed_records(engine):
     assert con.execute("SELECT skipped_reason, n_mentions FROM core_nlp__processed_ads ORDER BY ad_id").fetchall() == [
         (None, len(ad.mentions)), (skipped.skipped_reason, 0)]
     stored = con.execute(
-        "SELECT mention_id, text, start_char, end_char, section, method FROM core_nlp__mentions ORDER BY start_char, end_char"
+        "SELECT mention_id, text, start_char, end_char, section, method FROM core_nlp__mentions "
+        "ORDER BY start_char, end_char"
     ).fetchall()
     assert stored == [(m.mention_id, m.text, m.start_char, m.end_char, m.section, m.method)
                       for m in sorted(ad.mentions, key=lambda m: (m.start_char, m.end_char))]
     links = con.execute("SELECT mention_id, skill_code, source, score, rank, method FROM core_nlp__links").fetchall()
     assert sorted(links) == sorted((k.mention_id, k.skill_code, k.source, k.score, k.rank, k.method) for k in ad.links)
-    occ = con.execute("SELECT rome_code, top_rome_codes, top_scores, thresholds::VARCHAR FROM core_nlp__occupations").fetchall()
+    occ = con.execute(
+        "SELECT rome_code, top_rome_codes, top_scores, thresholds::VARCHAR FROM core_nlp__occupations").fetchall()
     assert occ == [(ad.occupation.rome_code, list(ad.occupation.top_rome_codes), list(ad.occupation.top_scores),
                     json.dumps(engine.config.thresholds()))]
 

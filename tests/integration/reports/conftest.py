@@ -41,7 +41,7 @@ class HashEncoder:
 
     def encode(self, texts):
         missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        for t, v in zip(missing, self._encode(missing)):
+        for t, v in zip(missing, self._encode(missing), strict=True):
             self._memo[t] = v
         return np.stack([self._memo[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
@@ -80,7 +80,8 @@ def insert_ads(con, ads: pd.DataFrame, ticks: pd.DataFrame) -> None:
                    content_hash, first_seen_at, last_seen_at)
                    SELECT ad_id, title, description, created_at, rome_code, region_code, ad_id, ?, ? FROM ads""",
                 [SEEN, SEEN])
-    con.execute("""INSERT INTO core_ads__ad_sources (source, source_key, ad_id, duplicate_kind, first_seen_at, last_seen_at)
+    con.execute("""INSERT INTO core_ads__ad_sources (source, source_key, ad_id, duplicate_kind, first_seen_at,
+                                                     last_seen_at)
                    SELECT 'test', ad_id, ad_id, 'canonical', ?, ? FROM ads""", [SEEN, SEEN])
     con.execute("INSERT INTO core_ads__ticked_skills (ad_id, position, skill_code, label) SELECT * FROM ticks")
 

@@ -59,7 +59,8 @@ def test_weekly_batch_report_and_screenshot(report_store, tmp_path, hash_encoder
     assert all(png_check(p) for p in charts)
 
     params = json.loads((folder / "report.json").read_text())
-    assert params["model_name"] == "test-hash-encoder" and params["coverage_thresholds"] == {"covered": 0.75, "partial": 0.55}
+    assert params["model_name"] == "test-hash-encoder"
+    assert params["coverage_thresholds"] == {"covered": 0.75, "partial": 0.55}
     assert set(params["referential_versions"]) >= {"rome", "rncp"}
     gaps = pd.read_csv(folder / "data" / "gaps_M1805.csv")
     assert gaps.ad_ids.str.contains("test-M1805").all()  # every figure names its ads

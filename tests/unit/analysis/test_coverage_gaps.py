@@ -78,7 +78,8 @@ def test_bad_requests_are_clear_answers_not_empty_tables(gap_context, kwargs, me
 def test_occupation_without_linked_certification(gap_context):
     con = gap_context.con
     unlinked = con.execute(
-        "SELECT rome_code FROM core_rome__occupations WHERE rome_code NOT IN (SELECT rome_code FROM core_rncp__rome_links)"
+        "SELECT rome_code FROM core_rome__occupations "
+        "WHERE rome_code NOT IN (SELECT rome_code FROM core_rncp__rome_links)"
         " AND parent_rome_code NOT IN (SELECT rome_code FROM core_rncp__rome_links) LIMIT 1").fetchone()
     if unlinked is None:
         pytest.skip("every ROME fiche has a linked certification in this RNCP version")
@@ -141,7 +142,8 @@ def test_evidence_is_most_recent_first_one_per_ad_ties_by_id():
     asks = pd.DataFrame({
         "ad_id": ["b", "a", "c", "c", "d", "a"],
         "skill_key": ["K", "K", "K", "K", "K", "L"],
-        "label": ["gérer les stocks", "gérer les stocks", "gérer les stocks", "gestion des stocks", "Stocks", "Inventaire"],
+        "label": ["gérer les stocks", "gérer les stocks", "gérer les stocks", "gestion des stocks", "Stocks",
+                  "Inventaire"],
     })
     con = duckdb.connect(":memory:")
     con.execute("CREATE TABLE core_ads__job_ads AS SELECT ad_id, description FROM ads")

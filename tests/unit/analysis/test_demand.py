@@ -44,7 +44,8 @@ def con(tmp_path):
 def test_counts_distinct_ads_with_exposure(con):
     df = demand_series(con)
     got = {(str(r.period_start), r.rome_code, r.skill_key): (r.n_ads_with_skill, r.n_ads) for r in df.itertuples()}
-    assert got == {("2024-01-01", "M1805", "300204"): (2, 2), ("2024-01-01", "M1805", "phrase:connaître docker"): (1, 2),
+    assert got == {("2024-01-01", "M1805", "300204"): (2, 2),
+                   ("2024-01-01", "M1805", "phrase:connaître docker"): (1, 2),
                    ("2024-02-01", "M1805", "115801"): (1, 1)}
     expo = exposure_series(con)
     assert expo["n_ads"].sum() == 4  # the undated ad is left out
@@ -61,10 +62,10 @@ RUN = ("model-x", "v1", "{}", "rome:x", SEEN)
 
 
 def test_predicted_occupation_wins_over_the_source_code(con):
-    con.execute("INSERT INTO core_nlp__occupations VALUES ('a1', 'M1811', 'M1805', 0.9, ['M1811', 'M1805'], [0.9, 0.5], "
-                "?, ?, ?, ?, ?)", list(RUN))
+    con.execute("INSERT INTO core_nlp__occupations VALUES ('a1', 'M1811', 'M1805', 0.9, ['M1811', 'M1805'], "
+                "[0.9, 0.5], ?, ?, ?, ?, ?)", list(RUN))
     expo = exposure_series(con, date_to=dt.date(2024, 1, 31))
-    assert sorted(zip(expo["rome_code"], expo["n_ads"])) == [("M1805", 1), ("M1811", 1)]
+    assert sorted(zip(expo["rome_code"], expo["n_ads"], strict=True)) == [("M1805", 1), ("M1811", 1)]
 
 
 def _mention(con, ad_id, mention_id, text, is_linked):

@@ -25,7 +25,8 @@ def _versions(con):
 def con(tmp_path):
     con = connect(tmp_path / "s.duckdb")
     _versions(con)
-    con.execute("INSERT INTO core_rome__occupations VALUES ('rome-test', 'M1811', 'Data engineer', 'M1805', NULL, NULL)")
+    con.execute(
+        "INSERT INTO core_rome__occupations VALUES ('rome-test', 'M1811', 'Data engineer', 'M1805', NULL, NULL)")
     con.execute("""INSERT INTO core_rncp__certifications VALUES ('rncp-test', 'RNCP1', 'Titre test', 6, true,
                    ['M1805'], NULL, NULL, NULL, NULL, NULL),
                    ('rncp-test', 'RNCP2', 'Sans métier', 6, true, [], NULL, NULL, NULL, NULL, NULL)""")
@@ -45,8 +46,8 @@ def con(tmp_path):
                 ticks.append((ad_id, 0, "300204", "Administrer un système d'informations"))
             if rng.uniform() < 0.4 * 0.25 ** (m / 12):  # falls to a quarter each year
                 ticks.append((ad_id, 1, "115801", "Gérer la sécurité informatique"))
-    ads_df = pd.DataFrame(ads, columns=["ad_id", "created_at", "rome_code"])
-    ticks_df = pd.DataFrame(ticks, columns=["ad_id", "position", "skill_code", "label"])
+    ads_df = pd.DataFrame(ads, columns=["ad_id", "created_at", "rome_code"])  # noqa: F841 - read by DuckDB below
+    ticks_df = pd.DataFrame(ticks, columns=["ad_id", "position", "skill_code", "label"])  # noqa: F841 - read by DuckDB
     con.execute("""INSERT INTO core_ads__job_ads (ad_id, title, description, created_at, rome_code, region_code,
                    content_hash, first_seen_at, last_seen_at)
                    SELECT ad_id, 't', 'd', created_at, rome_code, '84', ad_id, ?, ? FROM ads_df""", [SEEN, SEEN])

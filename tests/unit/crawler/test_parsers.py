@@ -15,7 +15,8 @@ from crawler.parsers.text import html_to_text
 NOW = datetime(2025, 1, 1)
 
 
-@pytest.mark.parametrize("module", [crawler.parsers.text, crawler.parsers.common, crawler.parsers.jsonld, crawler.dedupe],
+@pytest.mark.parametrize("module",
+                         [crawler.parsers.text, crawler.parsers.common, crawler.parsers.jsonld, crawler.dedupe],
                          ids=lambda m: m.__name__)  # fmt: skip
 def test_doctests(module):
     assert doctest.testmod(module).failed == 0
@@ -36,7 +37,8 @@ def test_france_travail_offer_drops_contact():
 @pytest.mark.parametrize(
     ("page", "n", "bad"),
     [
-        ('<script type="application/ld+json">[{"@type":"JobPosting","title":"a"},{"@type":"Organization"}]</script>', 2, 0),
+        ('<script type="application/ld+json">[{"@type":"JobPosting","title":"a"},{"@type":"Organization"}]</script>',
+         2, 0),
         ('<script type="application/ld+json"><!-- {"@type":["JobPosting"],"title":"a"} --></script>', 1, 0),
         ('<script type="application/ld+json">{"@type":"JobPosting",,}</script>', 0, 1),
         ("<html><body><p>rien", 0, 0),
@@ -50,10 +52,12 @@ def test_extract_jsonld(page, n, bad):
 
 def test_parse_job_posting_fields():
     obj = {"@type": "JobPosting", "title": "Plombier", "description": "<p>a</p>", "datePosted": "2025-01-02",
-           "hiringOrganization": {"name": "ACME"}, "identifier": {"value": "42"}, "occupationalCategory": "F1603 plombier",
+           "hiringOrganization": {"name": "ACME"}, "identifier": {"value": "42"},
+           "occupationalCategory": "F1603 plombier",
            "jobLocation": [{"address": {"postalCode": "35000", "addressCountry": {"name": "France"}}}],
            "employmentType": ["FULL_TIME", "CONTRACTOR"],
-           "baseSalary": {"currency": "EUR", "value": {"minValue": 2000, "maxValue": 2500, "unitText": "MONTH"}}}  # fmt: skip
+           "baseSalary": {"currency": "EUR",
+                          "value": {"minValue": 2000, "maxValue": 2500, "unitText": "MONTH"}}}  # fmt: skip
     ad = parse_job_posting(obj, url="http://x/1", seen_at=NOW)
     assert (ad.source_ad_id, ad.rome_code, ad.postal_code, ad.country_code) == ("42", "F1603", "35000", "FR")
     assert ad.contract_type_code == "FULL_TIME,CONTRACTOR" and ad.salary_label == "2000-2500 EUR MONTH"

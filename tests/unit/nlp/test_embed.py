@@ -20,7 +20,7 @@ def test_cache_encodes_each_phrase_once_and_persists(tmp_path, hash_encoder):
 
 
 def test_unknown_model_is_a_user_error():
-    with pytest.raises(UserError, match="unknown model"):
+    with pytest.raises(UserError, match="modèle inconnu"):
         get_encoder("no-such-model-anywhere")
 
 

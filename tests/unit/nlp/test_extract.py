@@ -47,7 +47,8 @@ def test_line_candidates(text, expected):
     assert expected <= found
 
 
-@pytest.mark.parametrize("text", ["", "<<<>>>", "€€€ " * 10, "x" * 5000, "日本語のテキスト"], ids=["empty", "markup", "symbols", "long-word", "non-french"])
+@pytest.mark.parametrize("text", ["", "<<<>>>", "€€€ " * 10, "x" * 5000, "日本語のテキスト"],
+                         ids=["empty", "markup", "symbols", "long-word", "non-french"])
 def test_bad_text_never_crashes(text):
     extract_candidates(text)
 

@@ -20,9 +20,11 @@ def test_faiss_top_k_matches_numpy():
 
 def test_index_persisted_and_rebuilt_when_stale(tmp_path, hash_encoder):
     texts, keys = ["gérer les stocks", "souder à l'arc"], ["A", "B"]
-    built = LabelIndex.build(name="t", texts=texts, keys=keys, encoder=hash_encoder, version_key="v1", cache_dir=tmp_path)
+    built = LabelIndex.build(name="t", texts=texts, keys=keys, encoder=hash_encoder, version_key="v1",
+                             cache_dir=tmp_path)
     calls = hash_encoder.calls
-    again = LabelIndex.build(name="t", texts=texts, keys=keys, encoder=hash_encoder, version_key="v1", cache_dir=tmp_path)
+    again = LabelIndex.build(name="t", texts=texts, keys=keys, encoder=hash_encoder, version_key="v1",
+                             cache_dir=tmp_path)
     assert hash_encoder.calls == calls  # read from disk
     np.testing.assert_allclose(again.vectors(), built.vectors())
     LabelIndex.build(name="t", texts=texts, keys=keys, encoder=hash_encoder, version_key="v2", cache_dir=tmp_path)
@@ -42,7 +44,7 @@ def test_ivf_index_finds_the_exact_neighbours_of_clustered_data():
     assert type(index.index).__name__ == "IndexIVFFlat"
     _, rows = index.search(queries, 5)
     _, exact_rows = exact_top_k(queries, vectors, 5)
-    recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(rows, exact_rows)])
+    recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(rows, exact_rows, strict=True)])
     assert recall >= 0.9
     np.testing.assert_allclose(index.vectors(), vectors, atol=1e-6)
 

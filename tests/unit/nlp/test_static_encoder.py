@@ -98,11 +98,11 @@ def test_name_carries_a_weights_digest(tiny_model_dir: Path) -> None:
 
 def test_not_a_static_folder(tmp_path: Path) -> None:
     assert not is_static_model(tmp_path)
-    with pytest.raises(UserError, match="no modules.json"):
+    with pytest.raises(UserError, match="modules.json absent"):
         StaticEncoder(tmp_path)
     (tmp_path / "modules.json").write_text('[{"idx": 0, "name": "0", "path": "", '
                                            '"type": "sentence_transformers.models.Transformer"}]')
-    with pytest.raises(UserError, match="not a static model"):
+    with pytest.raises(UserError, match="pas un modèle statique"):
         StaticEncoder(tmp_path)
 
 

@@ -20,7 +20,8 @@ def test_clean_title(title, expected):
 @pytest.mark.parametrize(
     ("label", "forms"),
     [
-        ("Conducteur / Conductrice d'engins agricoles", ["Conducteur d'engins agricoles", "Conductrice d'engins agricoles"]),
+        ("Conducteur / Conductrice d'engins agricoles",
+         ["Conducteur d'engins agricoles", "Conductrice d'engins agricoles"]),
         ("Accastilleur-gréeur / Accastilleuse-gréeuse", ["Accastilleur-gréeur", "Accastilleuse-gréeuse"]),
         ("Data engineer", ["Data engineer"]),
     ],

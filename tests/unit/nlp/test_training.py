@@ -187,10 +187,10 @@ def test_ad_phrases_come_from_descriptions_only_seeded() -> None:
     import duckdb
 
     from nlp.training.corpus import read_ad_phrases
-    from skillgap.errors import UserError
+    from skillgap.errors import InsufficientDataError
 
     con = duckdb.connect(":memory:")
-    with pytest.raises(UserError, match="no ads"):
+    with pytest.raises(InsufficientDataError, match="aucune offre"):
         read_ad_phrases(con, limit=5, seed=0)
     con.execute("CREATE TABLE core_ads__job_ads (ad_id VARCHAR, title VARCHAR, description VARCHAR)")
     con.execute("""INSERT INTO core_ads__job_ads VALUES

@@ -46,7 +46,8 @@ def test_changed_files_make_a_new_current_version_and_keep_the_old(tmp_path, rom
     path = rome_dir / "unix_referentiel_appellation_v460_utf8.csv.gz"
     original = path.read_bytes()
     text = gzip.decompress(original).decode()
-    path.write_bytes(gzip.compress(text.replace("Abatteur / Abatteuse de carrière", "Abatteur de carrière", 1).encode()))
+    edited = text.replace("Abatteur / Abatteuse de carrière", "Abatteur de carrière", 1)
+    path.write_bytes(gzip.compress(edited.encode()))
     second = load_source(con, Source.ROME, [rome_dir])
     assert second.status == "loaded" and second.version_id != first.version_id
     assert _versions(con) == [(first.version_id, False), (second.version_id, True)]
@@ -65,7 +66,7 @@ def test_failed_load_leaves_the_previous_version_intact(tmp_path, rome_dir):
     path = rome_dir / "unix_liens_rome_referentiels_v460_utf8.csv.gz"
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 5000])  # truncated: fails late, after other tables were parsed
-    with pytest.raises(InputFileError, match="truncated or corrupt gzip"):
+    with pytest.raises(InputFileError, match="gzip tronqué ou corrompu"):
         load_source(con, Source.ROME, [rome_dir])
     assert _versions(con) == [(first.version_id, True)]
     assert con.execute("SELECT count(*) FROM core_rome__appellations").fetchone()[0] == 13120

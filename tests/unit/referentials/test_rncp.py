@@ -158,31 +158,31 @@ def test_discover_folder_and_its_subfolder_count_once():
 
 def test_discover_unknown_file_is_an_error(tmp_path):
     path = write(tmp_path / "fiches.csv", "a;b\n")
-    with pytest.raises(InputFileError, match=r"fiches\.csv: not a recognised RNCP/RS file"):
+    with pytest.raises(InputFileError, match=r"fiches\.csv : fichier RNCP/RS non reconnu"):
         rncp.discover([path])
 
 
 def test_discover_export_kind_not_read_is_an_error_when_named(tmp_path):
     path = write(tmp_path / "export_fiches_CSV_Partenaires_2026_02_01.csv", '"Numero_Fiche"\n')
-    with pytest.raises(InputFileError, match="not a recognised"):
+    with pytest.raises(InputFileError, match="non reconnu"):
         rncp.discover([path])
     assert rncp.discover([tmp_path, MINI]).files  # ignored inside a folder
 
 
 def test_discover_missing_path(tmp_path):
-    with pytest.raises(InputFileError, match=r"nope\.csv: file not found"):
+    with pytest.raises(InputFileError, match=r"nope\.csv : fichier introuvable"):
         rncp.discover([tmp_path / "nope.csv"])
 
 
 def test_discover_empty_folder(tmp_path):
-    with pytest.raises(InputFileError, match="no RNCP/RS file found"):
+    with pytest.raises(InputFileError, match="aucun fichier RNCP/RS trouvé"):
         rncp.discover([tmp_path])
 
 
 def test_discover_two_files_of_one_kind(tmp_path):
     for date in ("2026_01_01", "2026_02_01"):
         write(tmp_path / f"export_fiches_CSV_Rome_{date}.csv", '"Numero_Fiche";"Codes_Rome_Code"\n')
-    with pytest.raises(InputFileError, match="several RNCP files of kind 'rome'"):
+    with pytest.raises(InputFileError, match="plusieurs fichiers RNCP de type « rome »"):
         rncp.discover([tmp_path])
 
 
@@ -245,7 +245,7 @@ def test_blocks_merge_xml_and_csv(mini):
         "Nettoyer les échangeurs", "Remplacer les filtres", "Consigner les interventions",
     )
     assert set(blocks) == {"RNCP100BC01", "RNCP100BC02", "RNCP300BC01", "RNCP600BC01"}
-    reason = "ROME domain code instead of a fiche code (e.g. 'M18'), link dropped"
+    reason = "code de domaine ROME au lieu d'un code de fiche (ex. 'M18') : lien écarté"
     assert report.dropped == {f"export_fiches_CSV_Rome_2026_02_01.csv: {reason}": 1}
 
 
@@ -274,7 +274,7 @@ def test_sample_blocks_without_code_are_counted(tmp_path):
     certs, blocks, report = load_all([tmp_path])
     assert blocks["RNCP1BC01"].competences == ("A", "B")
     assert blocks["RNCP1BC02"].competences == ("Un", "Deux")
-    assert report.dropped == {"rncp_blocs_real_samples.jsonl: empty bloc_code (bloc dropped)": 1}
+    assert report.dropped == {"rncp_blocs_real_samples.jsonl: bloc_code vide (bloc écarté)": 1}
     assert list(certs) == ["RNCP1"]
 
 
@@ -317,7 +317,7 @@ def test_real_folder_counts(real):
     assert sum(bool(c.rome_codes) for c in certs.values()) == 23_533
     assert sum(c.title is not None for c in certs.values()) == 4_372
     assert report.read["export_fiches_CSV_Rome_2026_02_01.csv.gz"] == 65_070
-    assert report.dropped["rncp_blocs_real_samples.jsonl.gz: empty bloc_code (bloc dropped)"] == 8
+    assert report.dropped["rncp_blocs_real_samples.jsonl.gz: bloc_code vide (bloc écarté)"] == 8
     assert certs["RNCP183"].rome_codes == ("I1306",)
     assert certs["RNCP183"].successor_codes == ("RNCP37876",)
 
@@ -344,20 +344,20 @@ BLOCS_HEADER = '"Numero_Fiche";"Bloc_Competences_Code";"Bloc_Competences_Libelle
 
 def test_missing_file_at_load_time(tmp_path):
     files = SourceFiles(Source.RNCP, "x", (tmp_path / BLOCS_NAME,))
-    with pytest.raises(InputFileError, match="file not found"):
+    with pytest.raises(InputFileError, match="fichier introuvable"):
         list(rncp.load(files, report=LoadReport()))
 
 
 def test_wrong_delimiter(tmp_path):
     header = "Numero_Fiche,Bloc_Competences_Code,Bloc_Competences_Libelle\n"
     path = write(tmp_path / BLOCS_NAME, header + "RNCP1,RNCP1BC01,x\n")
-    with pytest.raises(InputFileError, match=r"line 1: wrong delimiter"):
+    with pytest.raises(InputFileError, match=r"ligne 1 : mauvais séparateur"):
         load_file(path)
 
 
 def test_missing_column(tmp_path):
     path = write(tmp_path / BLOCS_NAME, '"Numero_Fiche";"Bloc_Competences_Libelle"\n"RNCP1";"x"\n')
-    with pytest.raises(InputFileError, match="missing column.*Bloc_Competences_Code"):
+    with pytest.raises(InputFileError, match="colonne.*manquante.*Bloc_Competences_Code"):
         load_file(path)
 
 
@@ -365,7 +365,7 @@ def test_empty_block_code(tmp_path):
     path = write(tmp_path / BLOCS_NAME, BLOCS_HEADER + '"RNCP1";"RNCP1BC01";"a"\n"RNCP1";" ";"b"\n')
     with pytest.raises(InputFileError) as e:
         load_file(path)
-    assert str(e.value) == f"{path} line 3 field 'Bloc_Competences_Code': empty value"
+    assert str(e.value) == f"{path} ligne 3, champ « Bloc_Competences_Code » : valeur vide"
 
 
 def test_duplicate_block_code(tmp_path):
@@ -373,26 +373,26 @@ def test_duplicate_block_code(tmp_path):
     with pytest.raises(InputFileError) as e:
         load_file(path)
     assert str(e.value) == (
-        f"{path} line 4 field 'Bloc_Competences_Code': duplicate bloc code RNCP1BC01 (first at line 2)"
+        f"{path} ligne 4, champ « Bloc_Competences_Code » : code de bloc RNCP1BC01 en double (déjà ligne 2)"
     )
 
 
 def test_malformed_fiche_number(tmp_path):
     path = write(tmp_path / "export_fiches_CSV_Rome_2026_02_01.csv",
                  '"Numero_Fiche";"Codes_Rome_Code"\n"12345";"M1805"\n')
-    with pytest.raises(InputFileError, match=r"line 2 field 'Numero_Fiche': not an RNCP/RS fiche number"):
+    with pytest.raises(InputFileError, match=r"ligne 2, champ « Numero_Fiche » : numéro de fiche RNCP/RS invalide"):
         load_file(path)
 
 
 def test_undecodable_bytes_csv(tmp_path):
     path = write(tmp_path / BLOCS_NAME, BLOCS_HEADER + '"RNCP1";"RNCP1BC01";"Gérer"\n', encoding="latin-1")
-    with pytest.raises(InputFileError, match="not utf-8 text"):
+    with pytest.raises(InputFileError, match="pas du texte utf-8"):
         load_file(path)
 
 
 def test_undecodable_bytes_json(tmp_path):
     path = write(tmp_path / "rncp_fiches_titles_subset_2026_10_03.json", '{"rows": ["é"]}', encoding="latin-1")
-    with pytest.raises(InputFileError, match="not utf-8 text"):
+    with pytest.raises(InputFileError, match="pas du texte utf-8"):
         load_file(path)
 
 
@@ -401,7 +401,7 @@ def test_undecodable_bytes_xml(tmp_path):
     path = write(tmp_path / "export_fiches_RNCP_V4_1_2026_02_01.xml", text, encoding="latin-1")
     # Our message names the file, the line and the fiche being read; whether libxml2 had read the
     # fiche's number before meeting the bad byte depends on how far it buffered (lxml 5 vs 6).
-    with pytest.raises(InputFileError, match=r"line \d+: malformed or truncated XML in FICHE #1 \(") as info:
+    with pytest.raises(InputFileError, match=r"ligne \d+ : XML mal formé ou tronqué dans FICHE #1 \(") as info:
         load_file(path)
     assert path.name in str(info.value)
 
@@ -410,7 +410,7 @@ def test_truncated_gzip_csv(tmp_path):
     data = gzip.compress((BLOCS_HEADER + '"RNCP1";"RNCP1BC01";"a"\n' * 1).encode() + b"x" * 5000)
     path = tmp_path / (BLOCS_NAME + ".gz")
     path.write_bytes(data[: len(data) - 12])
-    with pytest.raises(InputFileError, match="truncated or corrupt gzip"):
+    with pytest.raises(InputFileError, match="gzip tronqué ou corrompu"):
         load_file(path)
 
 
@@ -421,7 +421,7 @@ def test_truncated_gzip_real_blocs(tmp_path):
     data = BLOCS_2024.read_bytes()
     path = tmp_path / BLOCS_2024.name
     path.write_bytes(data[: len(data) // 3])
-    with pytest.raises(InputFileError, match=f"{path.name}: truncated or corrupt gzip"):
+    with pytest.raises(InputFileError, match=f"{path.name} : gzip tronqué ou corrompu"):
         load_file(path)
 
 
@@ -432,7 +432,7 @@ def test_truncated_gzip_real_xml(tmp_path):
     data = XML_EXTRACT.read_bytes()
     path = tmp_path / XML_EXTRACT.name
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(InputFileError, match=r"truncated or corrupt gzip in FICHE #\d \(RNCP\d+\)"):
+    with pytest.raises(InputFileError, match=r"gzip tronqué ou corrompu dans FICHE #\d \(RNCP\d+\)"):
         load_file(path)
 
 
@@ -445,14 +445,14 @@ def test_truncated_real_xml_names_line_and_fiche(tmp_path):
     with pytest.raises(InputFileError) as e:
         load_file(path)
     message = str(e.value)
-    expected = r" line \d+: malformed or truncated XML in FICHE #2 \(RNCP40792\): Premature end"
+    expected = r" ligne \d+ : XML mal formé ou tronqué dans FICHE #2 \(RNCP40792\) : Premature end"
     assert re.match(re.escape(str(path)) + expected, message)
     assert "\n" not in message
 
 
 def test_truncated_xml_before_any_number(tmp_path):
     path = write(tmp_path / "export_fiches_RNCP_V4_1_2026_02_01.xml", "<FICHES><FICHE><ID_FICHE>1</ID_FI")
-    with pytest.raises(InputFileError, match=r"line 1: .*FICHE #1 \(number not read yet\)"):
+    with pytest.raises(InputFileError, match=r"ligne 1 : .*FICHE #1 \(numéro pas encore lu\)"):
         load_file(path)
 
 
@@ -460,10 +460,10 @@ def test_xml_empty_and_duplicate_block_codes(tmp_path):
     text = (MINI / "export_fiches_RNCP_V4_1_2026_02_01.xml").read_text(encoding="utf-8")
     path = write(tmp_path / "export_fiches_RNCP_V4_1_2026_02_01.xml",
                  text.replace("<CODE>RNCP600BC01</CODE>", "<CODE>RNCP100BC01</CODE>"))
-    with pytest.raises(InputFileError, match=r"FICHE #2 \(RNCP600\): duplicate bloc code RNCP100BC01"):
+    with pytest.raises(InputFileError, match=r"FICHE #2 \(RNCP600\) : code de bloc RNCP100BC01 en double"):
         load_file(path)
     write(path, text.replace("<CODE>RNCP600BC01</CODE>", "<CODE> </CODE>"))
-    with pytest.raises(InputFileError, match=r"line \d+ field 'CODE': FICHE #2 \(RNCP600\) BLOC_COMPETENCES #1"):
+    with pytest.raises(InputFileError, match=r"ligne \d+, champ « CODE » : FICHE #2 \(RNCP600\) BLOC_COMPETENCES #1"):
         load_file(path)
 
 

@@ -74,8 +74,8 @@ def test_esco_real_counts_and_labels():
     report = LoadReport()
     records = list(esco.load(esco.discover([ESCO_DIR]), report=report))
     assert _count(records) == {"EscoOccupation": 3007, "Skill": 13896, "EscoOccupationSkill": 123855}
-    assert report.notes == {"skills_fr_merged_v111.csv.gz: no French label, kept with its English label": 201,
-                            "skills_fr_merged_v111.csv.gz: empty or unknown skillType, kept as savoir-faire": 6}
+    assert report.notes == {"skills_fr_merged_v111.csv.gz: sans libellé français, gardée avec son libellé anglais": 201,
+                            "skills_fr_merged_v111.csv.gz: skillType vide ou inconnu, gardée comme savoir-faire": 6}
     occupation = next(r for r in records if isinstance(r, EscoOccupation))
     assert occupation.alt_labels and occupation.label_en
     assert sum(r.is_essential for r in records if isinstance(r, EscoOccupationSkill)) == 64946
@@ -118,11 +118,15 @@ APPELLATIONS = "unix_referentiel_appellation_v460_utf8.csv.gz"
 @pytest.mark.parametrize(
     ("transform", "expected"),
     [
-        (lambda t: t.replace('","', '";"'), "wrong delimiter"),
-        (lambda t: t.replace('"libelle_appellation_long"', '"libelle_long"', 1), "missing column(s) libelle_appellation_long"),
-        (lambda t: t.replace('"10201","Accastilleur', '"","Accastilleur', 1), "line 3 field 'code_ogr': empty value"),
-        (lambda t: t.replace('"10201","Accastilleur', '"10200","Accastilleur', 1), "line 3 field 'code_ogr': duplicate"),
-        (lambda t: t.replace('"10201","Accastilleur', '"10201","Accas","tilleur', 1), "line 3: 14 fields where the header has 13"),
+        (lambda t: t.replace('","', '";"'), "mauvais séparateur"),
+        (lambda t: t.replace('"libelle_appellation_long"', '"libelle_long"', 1),
+         "colonne(s) manquante(s) : libelle_appellation_long"),
+        (lambda t: t.replace('"10201","Accastilleur', '"","Accastilleur', 1),
+         "ligne 3, champ « code_ogr » : valeur vide"),
+        (lambda t: t.replace('"10201","Accastilleur', '"10200","Accastilleur', 1),
+         "ligne 3, champ « code_ogr » : code_ogr en double"),
+        (lambda t: t.replace('"10201","Accastilleur', '"10201","Accas","tilleur', 1),
+         "ligne 3 : 14 champs alors que l'en-tête en a 13"),
     ],
     ids=["delimiter", "missing-column", "empty-code", "duplicate-key", "extra-field"],
 )
@@ -137,7 +141,7 @@ def test_rome_bad_csv_names_file_line_field(tmp_path, transform, expected):
 def test_rome_missing_file(tmp_path):
     directory = _rome_copy(tmp_path)
     (directory / APPELLATIONS).unlink()
-    with pytest.raises(InputFileError, match="unix_referentiel_appellation_v\\*_utf8.csv: required file not found"):
+    with pytest.raises(InputFileError, match="unix_referentiel_appellation_v\\*_utf8.csv : fichier requis introuvable"):
         rome.discover([directory])
 
 
@@ -145,7 +149,7 @@ def test_rome_truncated_gzip(tmp_path):
     directory = _rome_copy(tmp_path)
     data = (directory / APPELLATIONS).read_bytes()
     (directory / APPELLATIONS).write_bytes(data[: len(data) // 2])
-    with pytest.raises(InputFileError, match="truncated or corrupt gzip"):
+    with pytest.raises(InputFileError, match="gzip tronqué ou corrompu"):
         list(rome.load(rome.discover([directory]), report=LoadReport()))
 
 
@@ -154,7 +158,7 @@ def test_rome_wrong_encoding(tmp_path):
     path = directory / APPELLATIONS
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
     path.write_bytes(gzip.compress(text.encode("cp1252", errors="replace")))
-    with pytest.raises(InputFileError, match="not utf-8 text"):
+    with pytest.raises(InputFileError, match="pas du texte utf-8"):
         list(rome.load(rome.discover([directory]), report=LoadReport()))
 
 
@@ -164,12 +168,12 @@ def test_esco_missing_relations(tmp_path):
     relations = target / "relations" / "occupationSkillRelations.csv.gz"
     relations.chmod(0o644)
     relations.unlink()
-    with pytest.raises(InputFileError, match="occupationSkillRelations.csv: required ESCO file not found"):
+    with pytest.raises(InputFileError, match="occupationSkillRelations.csv : fichier ESCO requis introuvable"):
         esco.discover([target])
 
 
 def test_crosswalk_without_table_header(tmp_path):
     path = tmp_path / "FR_mapping_esco_rome.csv"
     path.write_text("Mapping project name,ESCO - ROME\nsomething,else\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="no table header"):
+    with pytest.raises(InputFileError, match="aucun en-tête de tableau"):
         crosswalk.discover([path])
