@@ -50,13 +50,13 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     """Open (and create if needed) the store at ``path``."""
     path = Path(path)
     if read_only and not path.exists():
-        raise UserError(f"store {path} does not exist: load the referentials first (skillgap referentials load)")
+        raise UserError(f"magasin {path} introuvable : chargez d'abord les référentiels (skillgap referentials load)")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as e:
-        raise UserError(f"cannot open store {path}: {e}") from e
+        raise UserError(f"impossible d'ouvrir le magasin {path} (un autre processus l'écrit-il ?) : {e}") from e
     if not read_only:
         ensure_schema(con)
     return con

@@ -24,8 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("api", "analysis", "crawler", "models", "nlp", "referentials", "reports", "skillgap")
 #: error classes whose message is checked besides the UserError family: class name → message argument index
 OTHER_MESSAGES = {"ApiError": 1, "BadParameter": 0}
-#: files another engineer is rewriting (issue 13): their English messages are translated there, not here
-PENDING = {"skillgap/store.py": "rewritten separately (issue 13): its two English UserErrors are listed in the report"}
 
 #: whole words that say a message is English (none is a French word: no "a", "an", "or", "on", "table"…)
 ENGLISH_WORDS = (
@@ -143,14 +141,8 @@ def test_the_user_error_family_is_discovered(modules) -> None:
 def test_every_user_error_message_is_french(modules) -> None:
     offenders = [f"{rel}:{line}: {cls}: {sorted(set(words))} in {text!r}"
                  for rel, line, cls, text in message_sites(modules)
-                 if rel not in PENDING and (words := english_words(text))]
+                 if (words := english_words(text))]
     assert not offenders, "English in user messages (translate them into French):\n" + "\n".join(offenders)
-
-
-def test_pending_files_are_still_pending(modules) -> None:
-    """A file of ``PENDING`` whose messages are all French leaves the list (the check covers it again)."""
-    english = {rel for rel, _, _, text in message_sites(modules) if english_words(text)}
-    assert set(PENDING) <= english, f"now French, remove from PENDING: {sorted(set(PENDING) - english)}"
 
 
 @pytest.mark.parametrize("module", ["skillgap.errors", "referentials.common", __name__])
