@@ -122,9 +122,7 @@ def cache_key(kind: str, params: dict[str, Any], fp: str) -> str:
 
 
 def lookup(state: ApiState, key: str) -> CacheEntry | None:
-    with state.connect() as con:
-        row = con.execute("SELECT payload, computed_at, compute_s FROM result_cache WHERE cache_key = ?",
-                          [key]).fetchone()
+    row = state.one("SELECT payload, computed_at, compute_s FROM result_cache WHERE cache_key = ?", [key])
     if row is None:
         return None
     return CacheEntry(payload=row[0], computed_at=datetime.fromisoformat(row[1]), compute_s=row[2])

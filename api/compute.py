@@ -28,7 +28,10 @@ from skillgap.cliutil import json_default
 from skillgap.errors import InsufficientDataError, UserError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from analysis.signals import Period
+    from api.live import LiveStore
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +143,7 @@ def load_module(state: ApiState, con: duckdb.DuckDBPyConnection, module_id: str)
     from analysis.modules import load_module as load_store_module
     from models.analysis import CandidateModule
 
-    with state.connect() as sq:
-        row = sq.execute("SELECT module FROM modules WHERE module_id = ?", [module_id]).fetchone()
+    row = state.one("SELECT module FROM modules WHERE module_id = ?", [module_id])
     if row is not None:
         return CandidateModule.model_validate_json(row[0])
     return load_store_module(con, module_id)
@@ -178,7 +180,7 @@ def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, 
 class Computer:
     """The worker thread of an API process (see module docstring)."""
 
-    def __init__(self, live: Any, state: ApiState, encoder_factory: EncoderFactory):
+    def __init__(self, live: LiveStore, state: ApiState, encoder_factory: EncoderFactory):
         self._live = live
         self.state = state
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillgap-compute")
@@ -256,7 +258,7 @@ def gap_params(*, rome_code: str, region_code: str | None = None, date_from: dat
             "all_active": all_active}
 
 
-def cached_result(con: duckdb.DuckDBPyConnection, snapshot: Any, computer: Computer, kind: str,
+def cached_result(con: duckdb.DuckDBPyConnection, snapshot: Path, computer: Computer, kind: str,
                   params: dict[str, Any], *, compute_on_miss: bool) -> tuple[Any, cache.CacheEntry]:
     """(result, entry) of (kind, params) for a request: a lookup, else a computation on the worker.
 

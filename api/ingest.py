@@ -77,9 +77,7 @@ def stage_records(records: list[dict[str, Any]], *, state: ApiState, key_id: str
 
 def staged_outcome(state: ApiState, staging_id: int) -> AdOutcome | None:
     """What became of a staged ad (``staged`` until the batch imported it)."""
-    with state.connect() as con:
-        row = con.execute("SELECT status, ad_id, reason FROM staged_ads WHERE staging_id = ?",
-                          [staging_id]).fetchone()
+    row = state.one("SELECT status, ad_id, reason FROM staged_ads WHERE staging_id = ?", [staging_id])
     if row is None:
         return None
     return AdOutcome(index=0, status=row[0], ad_id=row[1], reason=row[2], staging_id=staging_id)

@@ -73,9 +73,7 @@ def verify_key(state: ApiState, key: str | None) -> str | None:
     if match is None:
         return None
     key_id, secret = match.groups()
-    with state.connect() as con:
-        row = con.execute("SELECT salt, key_hash FROM api_keys WHERE key_id = ? AND revoked_at IS NULL",
-                          [key_id]).fetchone()
+    row = state.one("SELECT salt, key_hash FROM api_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id])
     if row is None:
         return None
     return key_id if hmac.compare_digest(_hash(row[0], secret), row[1]) else None

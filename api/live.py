@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from skillgap.errors import UserError
-from skillgap.store import connect, publish, published
+from skillgap.store import connect, pointer_file, publish, published
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,17 @@ class _Snapshot:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def release(self) -> None:
+        """One user fewer; the last user of a retired snapshot closes it."""
         with self.lock:
             self.users -= 1
             if self.retired and self.users == 0:
+                self.con.close()
+
+    def retire(self) -> None:
+        """No new user; closed now if nobody reads it, else by its last user."""
+        with self.lock:
+            self.retired = True
+            if self.users == 0:
                 self.con.close()
 
 
@@ -75,16 +83,10 @@ class LiveStore:
             raise RuntimeError(f"LiveStore({self.store}) is closed")
         return self._current
 
-    @property
-    def snapshot(self) -> Path:
-        """The snapshot new requests read."""
-        return self._serving().path
-
     def refresh(self) -> bool:
         """Move to the newest published snapshot if the pointer changed; True when it moved."""
-        pointer = self.store.with_name(self.store.name + ".published") / "CURRENT"
         try:
-            mtime = pointer.stat().st_mtime_ns
+            mtime = pointer_file(self.store).stat().st_mtime_ns
         except FileNotFoundError:
             return False
         with self._lock:
@@ -97,10 +99,7 @@ class LiveStore:
             new = _Snapshot(path=path, con=connect(path, read_only=True))
             old, self._current, self._pointer_mtime = self._current, new, mtime
         if old is not None:
-            with old.lock:
-                old.retired = True
-                if old.users == 0:
-                    old.con.close()
+            old.retire()
         log.info("serving snapshot %s", path.name)
         return True
 
@@ -125,7 +124,4 @@ class LiveStore:
         with self._lock:
             snap, self._current = self._current, None
         if snap is not None:
-            with snap.lock:
-                snap.retired = True
-                if snap.users == 0:
-                    snap.con.close()
+            snap.retire()

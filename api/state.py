@@ -96,6 +96,11 @@ class ApiState:
     def for_store(cls, store: Path | str) -> ApiState:
         return cls(state_path(store))
 
+    def one(self, sql: str, params: list | tuple = ()) -> tuple | None:
+        """The first row of a read, or None."""
+        with self.connect() as con:
+            return con.execute(sql, params).fetchone()
+
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         """A connection in one transaction (committed at the end of the block, rolled back on error)."""

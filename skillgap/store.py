@@ -98,9 +98,14 @@ def snapshot_dir(path: Path | str) -> Path:
     return path.with_name(path.name + ".published")
 
 
+def pointer_file(path: Path | str) -> Path:
+    """The file naming the current snapshot of the store ``path`` (replaced atomically by ``publish``)."""
+    return snapshot_dir(path) / "CURRENT"
+
+
 def published(path: Path | str) -> Path | None:
     """The current published snapshot of the store ``path``, or None if it was never published."""
-    pointer = snapshot_dir(path) / "CURRENT"
+    pointer = pointer_file(path)
     try:
         name = json.loads(pointer.read_text(encoding="utf-8"))["snapshot"]
     except FileNotFoundError:
@@ -132,7 +137,7 @@ def publish(con: duckdb.DuckDBPyConnection, path: Path | str) -> Path:
     os.replace(tmp, folder / name)
     pointer_tmp = folder / f".CURRENT.{os.getpid()}"
     pointer_tmp.write_text(json.dumps({"snapshot": name, "published_at": stamp}), encoding="utf-8")
-    os.replace(pointer_tmp, folder / "CURRENT")
+    os.replace(pointer_tmp, pointer_file(path))
     _prune(folder, keep=name)
     log.info("store published: %s", folder / name)
     return folder / name

@@ -23,6 +23,8 @@ import httpx
 import pytest
 from api_support import written_offer
 
+from skillgap.store import snapshot_dir
+
 pytestmark = pytest.mark.slow
 
 BEFORE = [written_offer(700 + i, day=3 + i) for i in range(6)]
@@ -121,5 +123,5 @@ def test_every_request_answers_during_the_batch_and_new_data_follows(served) -> 
     ad = httpx.get(f"{base}/ads/{NEW_AD}")
     assert ad.status_code == 200, ad.text
     assert ad.json()["is_processed"]  # the NLP step's rows are served too
-    snapshots = sorted(p.name for p in store.with_name(store.name + ".published").glob("*.duckdb"))
+    snapshots = sorted(p.name for p in snapshot_dir(store).glob("*.duckdb"))
     assert len(snapshots) == 2  # older snapshots are pruned
