@@ -70,9 +70,4 @@ def build_app() -> typer.Typer:
 
 def main() -> None:
     """Console entry point."""
-    cli = build_app()
-    try:
-        cli(standalone_mode=True)
-    except UserError as e:
-        typer.echo(f"erreur : {e}", err=True)
-        raise SystemExit(2) from e
+    build_app()(standalone_mode=True)  # SkillgapGroup turns a UserError into « erreur : … », exit 2
