@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from nlp.embed import Encoder
-from referentials.queries import current
+from referentials import queries
 
 
 @dataclass
@@ -33,25 +33,13 @@ class BlockItems:
 
 def block_items_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every block item of the current RNCP version (competences, else the block title)."""
-    return con.execute(
-        f"""WITH b AS (SELECT * FROM core_rncp__blocks WHERE version_id = {current('rncp')}),
-             items AS (
-               SELECT block_code, rncp_code, label AS block_label, unnest(competences) AS item_text,
-                      'competence' AS item_kind FROM b WHERE len(coalesce(competences, [])) > 0
-               UNION ALL
-               SELECT block_code, rncp_code, label, label, 'title' FROM b
-                 WHERE len(coalesce(competences, [])) = 0)
-           SELECT i.*, c.title AS cert_title, c.is_active
-           FROM items i LEFT JOIN core_rncp__certifications c
-             ON c.rncp_code = i.rncp_code AND c.version_id = {current('rncp')}
-           ORDER BY i.rncp_code, i.block_code""").df()
+    return queries.block_items(con)
 
 
 def load_block_items(con: duckdb.DuckDBPyConnection, encoder: Encoder) -> BlockItems:
     """Block items with their vectors (≈ 35k items: 0.6 s with the static model; slower encoders
     read them back from their phrase cache on re-runs)."""
     items = block_items_frame(con)
-    version = con.execute(
-        "SELECT version_id FROM core_meta__referential_versions WHERE source = 'rncp' AND is_current").fetchone()
+    version = queries.current_version_id(con, "rncp")
     vectors = encoder.encode(items.item_text.tolist()) if len(items) else np.zeros((0, encoder.dim), np.float32)
-    return BlockItems(items, vectors, encoder.name, version[0] if version else "none")
+    return BlockItems(items, vectors, encoder.name, version or "none")

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from skillgap.cliutil import Fmt, check_region, json_default, parse_date, store_or_default
+from models.queries import GapQuery
+from skillgap.cliutil import Fmt, build_query, check_region, json_default, parse_date, store_or_default
 from skillgap.settings import get_settings
 from skillgap.store import connect, writing
 
@@ -18,9 +19,9 @@ ModelOption = Annotated[str, typer.Option("--model", help="Modèle d'embedding :
 
 
 def _encoder(model: str):
-    from nlp.embed import CachedEncoder, get_encoder
+    from nlp.runtime import default_encoder
 
-    return CachedEncoder(get_encoder(model), get_settings().resolved_cache_dir())
+    return default_encoder(model)
 
 
 def _progress(done: int, total: int) -> None:
@@ -60,10 +61,13 @@ AllActiveOption = Annotated[bool, typer.Option(
     "--all-active", help="Toutes les certifications actives, pas seulement celles liées au métier.")]
 
 
-def _filters(rome: str, region: str | None, date_from: str | None, date_to: str | None, all_active: bool) -> dict:
+def _query(rome: str, region: str | None, date_from: str | None, date_to: str | None,
+           all_active: bool) -> GapQuery:
     check_region(region)
-    return {"rome_code": rome.strip().upper(), "region_code": region, "date_from": parse_date(date_from, "--from"),
-            "date_to": parse_date(date_to, "--to"), "all_active": all_active}
+    return build_query(GapQuery, {"--rome": ("rome_code", rome), "--region": ("region_code", region),
+                                  "--from": ("date_from", parse_date(date_from, "--from")),
+                                  "--to": ("date_to", parse_date(date_to, "--to")),
+                                  "--all-active": ("all_active", all_active)})
 
 
 def _context(report) -> str:
@@ -83,7 +87,7 @@ def gaps_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOptio
     from analysis.gaps import GapContext, compute_gaps, gaps_rows
 
     con = connect(store_or_default(store), read_only=True)
-    report = compute_gaps(GapContext(con, _encoder(model)), **_filters(rome, region, date_from, date_to, all_active))
+    report = compute_gaps(GapContext(con, _encoder(model)), _query(rome, region, date_from, date_to, all_active))
     if fmt is Fmt.json:
         typer.echo(report.model_dump_json(indent=1))
     elif fmt is Fmt.csv:
@@ -107,9 +111,9 @@ def modules_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOp
     from analysis.modules import compute_modules, save_modules
 
     with writing(store_or_default(store)) as con:  # published for the service at the end
-        report, modules = compute_modules(GapContext(con, _encoder(model)),
-                                          **_filters(rome, region, date_from, date_to, all_active))
-        save_modules(con, modules)
+        result = compute_modules(GapContext(con, _encoder(model)), _query(rome, region, date_from, date_to, all_active))
+        save_modules(con, list(result.modules))
+    report, modules = result.report, result.modules
     if fmt is Fmt.json:
         typer.echo(json.dumps([m.model_dump() for m in modules], ensure_ascii=False, default=json_default, indent=1))
     elif fmt is Fmt.csv:

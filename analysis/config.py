@@ -37,8 +37,6 @@ class CoverageConfig(_Strict):
 class GapsConfig(_Strict):
     min_ads: int = Field(gt=0)
     evidence_per_skill: int = Field(ge=0)
-    top_links: int = Field(ge=1)
-    link_min_score: float
 
 
 class ModulesConfig(_Strict):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 
 import duckdb
 import numpy as np
@@ -32,7 +31,7 @@ from analysis.config import Thresholds, get_config
 from models.analysis import Coverage, CoverageStatus
 from nlp.embed import Encoder
 from referentials import queries
-from skillgap.errors import InsufficientDataError, NotFoundError, UserError
+from skillgap.errors import InsufficientDataError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +91,10 @@ def thresholds_for(model_name: str) -> Thresholds:
 
 
 def candidate_certifications(con: duckdb.DuckDBPyConnection, rome_code: str, *, all_active: bool = False) -> list[str]:
-    """RNCP codes whose blocks may cover the skills of ``rome_code`` (linked ones, or all active)."""
-    if queries.occupation(con, rome_code) is None:
-        raise NotFoundError(f"code ROME inconnu : {rome_code}")
+    """RNCP codes whose blocks may cover the skills of ``rome_code`` (linked ones, or all active);
+    the caller has checked that the code is a fiche of the loaded ROME."""
     if all_active:
-        rows = con.execute(
-            f"SELECT rncp_code FROM core_rncp__certifications WHERE version_id = {queries.current('rncp')} "
-            "AND coalesce(is_active, true)").fetchall()
-        return sorted(r[0] for r in rows)
+        return queries.active_certification_codes(con)
     return queries.certifications_for_rome(con, rome_code).rncp_code.tolist()
 
 
@@ -136,33 +131,19 @@ def cover(
     return result
 
 
-@lru_cache(maxsize=1)
-def _default_encoder() -> Encoder:
-    from nlp.embed import get_encoder
-
-    return get_encoder("default")
-
-
-def match_block_items(block_items: list[str], skills: pd.DataFrame) -> pd.DataFrame:
+def match_block_items(encoder: Encoder, block_items: list[str], skills: pd.DataFrame) -> pd.DataFrame:
     """The matcher of ``analysis.watch``: every (block item, demanded skill) pair whose cosine
-    similarity with the default model reaches the model's *partial* coverage threshold.
+    similarity with ``encoder`` (the model of the whole report) reaches that model's *partial*
+    coverage threshold.
 
     ``skills`` has columns ``skill_key`` and ``skill_label``; returns ``block_item, skill_key, score``.
     """
     columns = ["block_item", "skill_key", "score"]
     if not block_items or skills.empty:
         return pd.DataFrame(columns=columns)
-    encoder = _default_encoder()
     threshold = thresholds_for(encoder.name).partial
     sims = encoder.encode(list(block_items)) @ encoder.encode(skills.skill_label.fillna("").tolist()).T
     rows, cols = np.nonzero(sims >= threshold)
     keys = skills.skill_key.to_numpy()
     return pd.DataFrame({"block_item": [block_items[i] for i in rows], "skill_key": keys[cols],
                          "score": sims[rows, cols].astype(float)}, columns=columns)
-
-
-def __getattr__(name: str) -> float:
-    """``MATCH_THRESHOLD``: the partial threshold of the default model (read by ``analysis.watch``)."""
-    if name == "MATCH_THRESHOLD":
-        return thresholds_for(_default_encoder().name).partial
-    raise AttributeError(name)

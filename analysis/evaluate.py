@@ -37,12 +37,10 @@ def evaluate_coverage(
 ) -> dict:
     """Ranking metrics (and calibrated thresholds when asked) — see module docstring."""
     index = build_index(con, encoder)
-    links = con.execute(
-        f"SELECT rome_code, list(DISTINCT rncp_code) FROM core_rncp__rome_links "
-        f"WHERE version_id = {queries.current('rncp')} GROUP BY rome_code").fetchall()
+    links = queries.certifications_by_rome_code(con)
     known = set(index.rncp_codes)
     fiches = set(queries.rome_occupations(con).rome_code)
-    gold_by_fiche = {code: set(certs) & known for code, certs in links if code in fiches and set(certs) & known}
+    gold_by_fiche = {code: certs & known for code, certs in links.items() if code in fiches and certs & known}
     codes = sorted(gold_by_fiche)
     rng = np.random.default_rng(seed)
     if n_fiches is not None and n_fiches < len(codes):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import duckdb
 import numpy as np
@@ -21,12 +20,14 @@ import pandas as pd
 
 from analysis.config import get_config
 from analysis.coverage import CoverageIndex, build_index, candidate_certifications, cover, thresholds_for
-from analysis.demand import ads_cte, asks_sql
-from analysis.watch import wilson_interval
+from analysis.stats import wilson_interval
+from crawler import queries as ad_queries
 from models.analysis import Coverage, EvidenceAd, GapReport, SkillDemand
+from models.queries import AdFilter, GapQuery
+from nlp import queries as nlp_queries
 from nlp.embed import Encoder
 from referentials import queries
-from skillgap.errors import InsufficientDataError, NotFoundError, UserError
+from skillgap.errors import InsufficientDataError, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +50,11 @@ class GapContext:
         return self.index
 
 
-def ad_skills(con: duckdb.DuckDBPyConnection, *, rome_code: str, region_code: str | None,
-              date_from: date | None, date_to: date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(ads of the occupation [ad_id, created_at, title], asks [ad_id, skill_key, label]); descriptions
-    are read for the evidence ads only (``_evidence``)."""
-    cte, params = ads_cte(con, "month", rome_code, region_code, date_from, date_to)
-    ads = con.execute(f"""WITH {cte} SELECT a.ad_id, j.created_at, j.title
-                          FROM ads a JOIN core_ads__job_ads j USING (ad_id) ORDER BY j.created_at, a.ad_id""",
-                      params).df()
-    asks = con.execute(f"""WITH {cte}, asks AS ({asks_sql(con, within='ads')})
-                           SELECT DISTINCT s.ad_id, s.skill_key, s.label FROM asks s JOIN ads a USING (ad_id)""",
-                       params).df()
+def ad_skills(con: duckdb.DuckDBPyConnection, f: AdFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(ads of the filter [ad_id, created_at], asks [ad_id, skill_key, label], each triple once);
+    descriptions are read for the evidence ads only (``_evidence``)."""
+    ads = nlp_queries.ads(con, f).select(["ad_id", "created_at"]).to_pandas()
+    asks = nlp_queries.asked_skills(con, f).select(["ad_id", "skill_key", "label"]).to_pandas().drop_duplicates()
     return ads, asks
 
 
@@ -88,8 +83,7 @@ def _skill_table(asks: pd.DataFrame, n_ads: int, con: duckdb.DuckDBPyConnection)
     wordings = asks.groupby(["skill_key", "label"]).size().rename("n").reset_index()
     wordings = wordings.sort_values(["skill_key", "n", "label"], ascending=[True, False, True], kind="stable")
     counts["label"] = wordings.drop_duplicates("skill_key").set_index("skill_key").label
-    ref = con.execute("SELECT skill_code, any_value(label) FROM core_ref__skills GROUP BY 1").df()
-    ref_labels = dict(zip(ref.iloc[:, 0], ref.iloc[:, 1], strict=True))
+    ref_labels = queries.skill_labels(con)
     counts["skill_label"] = [ref_labels.get(k, lbl) for k, lbl in zip(counts.index, counts.label, strict=True)]
     counts["is_linked"] = ~counts.index.str.startswith("phrase:")
     counts = counts.sort_values(["n_ads", "skill_label"], ascending=[False, True]).head(MAX_SKILLS)
@@ -110,8 +104,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, ads: pd.DataFrame, asks: pd.DataFr
     rows = (rows.sort_values(["skill_key", "created_at", "ad_id", "label"], ascending=[True, False, True, True])
             .drop_duplicates(["skill_key", "ad_id"]).groupby("skill_key", sort=False).head(limit))
     chosen = list(dict.fromkeys(rows.ad_id))
-    descriptions = dict(con.execute(
-        "SELECT ad_id, description FROM core_ads__job_ads WHERE list_contains(?, ad_id)", [chosen]).fetchall())
+    descriptions = ad_queries.descriptions(con, chosen)
     out: dict[str, list[EvidenceAd]] = {key: [] for key in skill_keys}
     for row in rows.itertuples():
         text = (excerpt(descriptions.get(row.ad_id) or "", row.label)
@@ -121,24 +114,21 @@ def _evidence(con: duckdb.DuckDBPyConnection, ads: pd.DataFrame, asks: pd.DataFr
     return {key: tuple(found) for key, found in out.items()}
 
 
-def compute_gaps(ctx: GapContext, *, rome_code: str, region_code: str | None = None,
-                 date_from: date | None = None, date_to: date | None = None,
-                 all_active: bool = False) -> GapReport:
-    """The gap report of one occupation (see module docstring)."""
-    con, cfg = ctx.con, get_config().gaps
+def compute_gaps(ctx: GapContext, query: GapQuery) -> GapReport:
+    """The gap report of one occupation (see module docstring): the one function the CLI, the API
+    and the weekly report call."""
+    con, cfg, rome_code = ctx.con, get_config().gaps, query.rome_code
     fiche = queries.occupation(con, rome_code)
     if fiche is None:
         raise NotFoundError(f"code ROME inconnu : {rome_code}")
-    if date_from and date_to and date_from > date_to:
-        raise UserError(f"période vide : du {date_from} au {date_to}")
-    candidates = candidate_certifications(con, rome_code, all_active=all_active)
+    candidates = candidate_certifications(con, rome_code, all_active=query.all_active)
     if not candidates:
         raise InsufficientDataError(f"aucune certification liée à l'occupation {rome_code} ({fiche['label']}) : "
                                     "la couverture ne peut pas être évaluée (essayez --all-active pour toutes "
                                     "les certifications actives)")
-    ads, asks = ad_skills(con, rome_code=rome_code, region_code=region_code, date_from=date_from, date_to=date_to)
+    ads, asks = ad_skills(con, query.ads())
     if ads.empty:
-        where = f" en région {region_code}" if region_code else ""
+        where = f" en région {query.region_code}" if query.region_code else ""
         raise InsufficientDataError(f"aucune offre pour {rome_code}{where} sur la période demandée : "
                                     "pas de résultat (ce n'est pas une absence d'écart)")
     index = ctx.coverage_index()
@@ -165,8 +155,8 @@ def compute_gaps(ctx: GapContext, *, rome_code: str, region_code: str | None = N
              f"{blocks.block_code.nunique() - with_items} bloc(s) évalué(s) sur leur seul intitulé")
     versions = {k: v["version_id"] for k, v in queries.current_versions(con).items()}
     return GapReport(
-        rome_code=rome_code, rome_label=fiche["label"], region_code=region_code, date_from=date_from,
-        date_to=date_to, n_ads=len(ads), is_significant=len(ads) >= cfg.min_ads, min_ads=cfg.min_ads,
+        rome_code=rome_code, rome_label=fiche["label"], region_code=query.region_code, date_from=query.date_from,
+        date_to=query.date_to, n_ads=len(ads), is_significant=len(ads) >= cfg.min_ads, min_ads=cfg.min_ads,
         n_candidate_certifications=len(set(blocks.rncp_code)), coverage_basis=basis, skills=tuple(skills),
         model_name=index.model_name, referential_versions=versions)
 

@@ -21,8 +21,9 @@ from scipy.cluster.hierarchy import fcluster, linkage
 
 from analysis.config import get_config
 from analysis.gaps import GapContext, ad_skills, compute_gaps
-from analysis.watch import wilson_interval
-from models.analysis import CandidateModule, GapReport, SkillDemand
+from analysis.stats import wilson_interval
+from models.analysis import CandidateModule, GapReport, ModulesReport, SkillDemand
+from models.queries import AdFilter, GapQuery
 from referentials import queries
 
 CLUSTERING = ("agglomératif, lien moyen, distance cosinus, similarité moyenne ≥ {:.3f} "
@@ -70,8 +71,8 @@ def candidate_modules(ctx: GapContext, report: GapReport) -> list[CandidateModul
     vectors = ctx.encoder.encode([s.skill_label for s in gaps])
     floor = similarity_floor(ctx)
     labels = _clusters(vectors, floor)
-    _, asks = ad_skills(ctx.con, rome_code=report.rome_code, region_code=report.region_code,
-                        date_from=report.date_from, date_to=report.date_to)
+    _, asks = ad_skills(ctx.con, AdFilter(rome_codes=(report.rome_code,), region_code=report.region_code,
+                                          date_from=report.date_from, date_to=report.date_to))
     ads_by_skill = asks.groupby("skill_key").ad_id.apply(set).to_dict()
     modules = []
     for cluster in np.unique(labels):
@@ -99,9 +100,10 @@ def candidate_modules(ctx: GapContext, report: GapReport) -> list[CandidateModul
     return modules
 
 
-def compute_modules(ctx: GapContext, *, rome_code: str, **filters) -> tuple[GapReport, list[CandidateModule]]:
-    report = compute_gaps(ctx, rome_code=rome_code, **filters)
-    return report, candidate_modules(ctx, report)
+def compute_modules(ctx: GapContext, query: GapQuery) -> ModulesReport:
+    """The candidate modules of one occupation, with the gap report they come from."""
+    report = compute_gaps(ctx, query)
+    return ModulesReport(report=report, modules=tuple(candidate_modules(ctx, report)))
 
 
 def save_modules(con: duckdb.DuckDBPyConnection, modules: list[CandidateModule]) -> None:

@@ -21,8 +21,9 @@ Tests, for each (occupation, skill) series that has enough support (see SIGNALS.
   uniforms: ``P(F ≥ f) = (1 − f)^X``; overdispersion makes occurrences come in clumps, so ``X`` is
   divided by the dispersion of the periods after the first appearance.
 - The series p-value is the Bonferroni minimum of the two (when the appearance test applies), then
-  **Benjamini-Hochberg** across every series tested gives the q-value. Reported: q ≤ ``fdr`` and
-  an effect at least ``min_rate_ratio`` per year (or an appearance).
+  **Benjamini-Hochberg** (statsmodels ``fdr_bh``, ``analysis.stats``) across every series tested gives
+  the q-value. Reported: q ≤ ``fdr`` and an effect at least ``min_rate_ratio`` per year (or an
+  appearance).
 
 Example:
     >>> import pandas as pd, datetime as dt
@@ -48,6 +49,7 @@ import statsmodels.api as sm
 from pydantic import Field
 from scipy import stats
 
+from analysis.stats import benjamini_hochberg
 from models.base import Record
 from models.signals import Signal
 
@@ -85,27 +87,6 @@ class TrendFit:
     def rate_ratio(self, q: float = 0.0) -> float:
         """``exp(slope + q·se)``: the point estimate (q=0) or an interval bound."""
         return math.exp(self.slope + q * self.se)
-
-
-def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values), NaN kept as NaN.
-
-    >>> benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.5])).round(3).tolist()
-    [0.04, 0.053, 0.053, 0.5]
-    """
-    p = np.asarray(p_values, dtype=float)
-    q = np.full_like(p, np.nan)
-    ok = ~np.isnan(p)
-    m = int(ok.sum())
-    if m == 0:
-        return q
-    order = np.argsort(p[ok], kind="stable")
-    ranked = p[ok][order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
-    out = np.empty(m)
-    out[order] = ranked
-    q[ok] = out
-    return q
 
 
 def _pearson_dispersion(y: np.ndarray, mu: np.ndarray, df: int, floor: float) -> float:

@@ -7,23 +7,19 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import typer
 
-from skillgap.cliutil import Fmt
+from models.queries import SignalQuery, WatchQuery
+from skillgap.cliutil import Fmt, build_query
 from skillgap.cliutil import check_region as _check_region
 from skillgap.cliutil import json_default as _default
 from skillgap.cliutil import parse_date as _date
 from skillgap.cliutil import store_or_default as _store
-from skillgap.errors import InsufficientDataError, NotFoundError
-
-if TYPE_CHECKING:
-    from analysis.signals import Period
+from skillgap.errors import NotFoundError
 
 
 class Kind(StrEnum):
@@ -61,49 +57,29 @@ def _text_line(r: dict) -> str:
             f"{r['first_period_start']}→{r['last_period_start']}")
 
 
-def signals_command(store: Path, *, kind: str | None, rome_code: str | None, region_code: str | None,
-                    date_from: date | None, date_to: date | None, period: Period) -> tuple[list[dict], dict]:
+def signals_command(store: Path, query: SignalQuery) -> tuple[list[dict], dict]:
     """Rows and context of ``skillgap signals`` (raises UserError rather than returning nothing)."""
-    from analysis.demand import SeriesFilters, demand_series, exposure_series
-    from analysis.signals import SignalSettings, assess_series, signals_from_tests
-    from referentials import queries
+    from analysis.signal_report import signal_report
     from skillgap.store import connect
 
     con = connect(store, read_only=True)
     try:
-        _check_codes(con, rome_code=rome_code, region_code=region_code)
-        filters = SeriesFilters(period=period, rome_code=rome_code, region_code=region_code, date_from=date_from,
-                                date_to=date_to)
-        rows, exposure = demand_series(con, **filters), exposure_series(con, **filters)
-        versions = {k: v["version_label"] for k, v in queries.current_versions(con).items()}
+        _check_codes(con, rome_codes=query.rome_codes)
+        report = signal_report(con, query)
     finally:
         con.close()
-    if exposure.empty:
-        raise InsufficientDataError("aucune offre datée ne correspond à ces filtres (métier, région, dates)")
-    settings = SignalSettings()
-    tested = assess_series(rows, exposure=exposure, settings=settings)
-    n_tested = int(tested["support_reason"].isna().sum()) if len(tested) else 0
-    context = {"period": period, "first_period_start": min(exposure["period_start"]),
-               "last_period_start": max(exposure["period_start"]), "n_ads": int(exposure["n_ads"].sum()),
-               "n_series": len(tested), "n_series_tested": n_tested, "settings": settings.model_dump(),
-               "tests": "quasi-Poisson log-linear trend (exposure offset) + appearance; Benjamini-Hochberg",
-               "referential_versions": versions}
-    if n_tested == 0:
-        raise InsufficientDataError(
-            f"pas assez d'offres pour tester une tendance : {context['n_ads']} offre(s), "
-            f"{len(tested)} série(s) compétence × métier, aucune n'atteint le support minimal "
-            f"({settings.min_ads_with_skill} annonces avec la compétence, {settings.min_periods} périodes)")
-    return [s.model_dump() for s in signals_from_tests(tested, kind=kind, period=period)], context
+    context = report.model_dump(exclude={"signals", "kind", "rome_codes", "region_code", "date_from", "date_to"})
+    return [s.model_dump() for s in report.signals], context
 
 
-def _check_codes(con, *, rome_code: str | None, region_code: str | None) -> None:
+def _check_codes(con, *, rome_codes: tuple[str, ...] | None) -> None:
+    from crawler import queries as ad_queries
     from referentials import queries
 
-    if rome_code is not None:
-        known = con.execute("SELECT count(*) FROM core_ads__job_ads WHERE rome_code = ?", [rome_code]).fetchone()[0]
+    for rome_code in rome_codes or ():
+        known = ad_queries.count_ads(con, rome_code=rome_code)
         if not known and ("rome" not in queries.current_versions(con) or queries.occupation(con, rome_code) is None):
             raise NotFoundError(f"code ROME inconnu : {rome_code} (ni dans le ROME chargé ni dans les offres)")
-    _check_region(region_code)
 
 
 def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
@@ -121,9 +97,13 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         store: Path | None = typer.Option(None, "--store", help="base DuckDB (défaut : réglages)"),
     ) -> None:
         """Compétences émergentes / en déclin dans les offres (tendance testée, FDR contrôlé)."""
-        rows, context = signals_command(
-            _store(store), kind=kind.value if kind else None, rome_code=rome, region_code=region,
-            date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"), period=period.value)
+        _check_region(region)
+        query = build_query(SignalQuery, {"--kind": ("kind", kind.value if kind else None),
+                                          "--rome": ("rome_codes", rome), "--region": ("region_code", region),
+                                          "--from": ("date_from", _date(date_from, "--from")),
+                                          "--to": ("date_to", _date(date_to, "--to")),
+                                          "--period": ("period", period.value)})
+        rows, context = signals_command(_store(store), query)
         if not rows and fmt is Fmt.text:
             typer.echo(f"aucun signal significatif parmi {context['n_series_tested']} série(s) testée(s) "
                        f"({context['n_ads']} offres, {context['first_period_start']}→{context['last_period_start']})")
@@ -142,17 +122,22 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         ),
         fmt: Fmt = typer.Option(Fmt.text, "--format"),
         store: Path | None = typer.Option(None, "--store"),
+        model: str = typer.Option("default", "--model", help="Modèle d'embedding : default, use, ou un dossier."),
     ) -> None:
         """Obsolescence des compétences d'une certification et compétences émergentes de ses métiers."""
         from analysis.watch import watch
+        from nlp.runtime import default_encoder
         from skillgap.store import connect
 
         _check_region(region)
+        query = build_query(WatchQuery, {"--rncp": ("rncp_code", rncp), "--region": ("region_code", region),
+                                         "--from": ("date_from", _date(date_from, "--from")),
+                                         "--to": ("date_to", _date(date_to, "--to")),
+                                         "--period": ("period", period.value),
+                                         "--rare-threshold": ("rare_threshold", rare_threshold)})
         con = connect(_store(store), read_only=True)
         try:
-            report = watch(con, rncp.strip().upper(), period=period.value, region_code=region,
-                           date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
-                           rare_threshold=rare_threshold)
+            report = watch(con, query, encoder=default_encoder(model))
         finally:
             con.close()
         data = report.model_dump()

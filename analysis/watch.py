@@ -12,86 +12,27 @@ the ads of those occupations:
   the certification) finds a significant decrease;
 - the emerging skills of the same ads (``analysis.signals``) are listed beside.
 
-``Matcher`` is ``(block_items: list[str], skills: DataFrame[skill_key, skill_label]) ->
-DataFrame[block_item, skill_key, score]``. ``lexical_match`` (token overlap) is the stand-in until
-the embedding matcher of ``analysis.coverage`` is available; ``default_matcher`` picks it up then.
+Items are matched with ``analysis.coverage.match_block_items`` and the encoder of the caller (the
+model of the gap reports beside it, so one report never mixes two models), at that model's
+*partial* coverage threshold.
 """
 
 from __future__ import annotations
 
-import importlib
-import math
-import re
-import unicodedata
-from collections.abc import Callable
-from datetime import date
-from typing import Literal
-
 import duckdb
 import pandas as pd
 
+from analysis.coverage import match_block_items, thresholds_for
 from analysis.demand import demand_series, exposure_series, item_series
 from analysis.signals import SignalSettings, assess_series, signals_from_tests
+from analysis.stats import wilson_interval
+from models.queries import AdFilter, WatchQuery
 from models.signals import WatchItem, WatchReport, WatchStatus
+from nlp.embed import Encoder
 from referentials import queries
 from skillgap.errors import InsufficientDataError, NotFoundError
 
-Matcher = Callable[[list[str], pd.DataFrame], pd.DataFrame]
-_STOP = set("les des une pour avec dans sur par aux ses son leur leurs et ou en du de la le un au est qui que "
-            "selon ainsi afin".split())
-
-
-def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``k / n``.
-
-    >>> [round(x, 4) for x in wilson_interval(0, 200)]
-    [0.0, 0.0188]
-    """
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def _tokens(text: str) -> set[str]:
-    text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return {w[:6] for w in re.findall(r"[a-z0-9+#]{3,}", text) if w not in _STOP}
-
-
-def lexical_match(block_items: list[str], skills: pd.DataFrame) -> pd.DataFrame:
-    """Stand-in matcher: Dice coefficient of content-word stems (6 letters), accents removed.
-
-    >>> skills = pd.DataFrame({"skill_key": ["1", "2"], "skill_label": ["Gérer la sécurité informatique", "Cuisiner"]})
-    >>> matched = lexical_match(["Gestion de la sécurité des systèmes informatiques"], skills)
-    >>> matched[["skill_key", "score"]].round(2).values.tolist()
-    [['1', 0.57]]
-    """
-    rows = []
-    skill_tokens = [(k, _tokens(label))
-                    for k, label in zip(skills["skill_key"], skills["skill_label"].fillna(""), strict=True)]
-    for item in block_items:
-        a = _tokens(item)
-        for key, b in skill_tokens:
-            if a and b:
-                score = 2 * len(a & b) / (len(a) + len(b))
-                if score > 0:
-                    rows.append((item, key, score))
-    return pd.DataFrame(rows, columns=["block_item", "skill_key", "score"])
-
-
-def default_matcher() -> tuple[str, Matcher, float]:
-    """(name, matcher, threshold): the embedding matcher of ``analysis.coverage`` when it exposes
-    ``match_block_items``, else the lexical stand-in."""
-    try:
-        coverage = importlib.import_module("analysis.coverage")
-    except ImportError:
-        coverage = None
-    real = getattr(coverage, "match_block_items", None)
-    if real is not None:
-        return "analysis.coverage.match_block_items", real, float(getattr(coverage, "MATCH_THRESHOLD", 0.5))
-    return "lexical (Dice on word stems, stand-in)", lexical_match, 0.5
+MATCHER = "analysis.coverage.match_block_items"
 
 
 def linked_occupations(con: duckdb.DuckDBPyConnection, cert: dict) -> list[str]:
@@ -99,9 +40,7 @@ def linked_occupations(con: duckdb.DuckDBPyConnection, cert: dict) -> list[str]:
     fiches derived from them."""
     codes = cert.get("rome_codes")
     linked = set(list(codes) if codes is not None else [])
-    linked |= {r[0] for r in con.execute(
-        f"SELECT rome_code FROM core_rncp__rome_links WHERE version_id = {queries.current('rncp')} AND rncp_code = ?",
-        [cert["rncp_code"]]).fetchall()}
+    linked |= queries.rome_codes_linked_to_certification(con, cert["rncp_code"])
     if not linked:
         return []
     occ = queries.rome_occupations(con)
@@ -160,12 +99,12 @@ def assess_items(items: pd.DataFrame, matches: pd.DataFrame, skills: pd.DataFram
     return out
 
 
-def watch(con: duckdb.DuckDBPyConnection, rncp_code: str, *, period: Literal["week", "month"] = "month",
-          region_code: str | None = None, date_from: date | None = None, date_to: date | None = None,
-          rare_threshold: float = 0.02, min_ads: int = 200, matcher: tuple[str, Matcher, float] | None = None,
+def watch(con: duckdb.DuckDBPyConnection, query: WatchQuery, *, encoder: Encoder, min_ads: int = 200,
           settings: SignalSettings | None = None) -> WatchReport:
-    """Obsolescence of the block items of ``rncp_code`` and emerging skills in its occupations' ads."""
+    """Obsolescence of the block items of a certification and emerging skills in its occupations' ads:
+    the one function the CLI, the API and the weekly report call."""
     queries.require_loaded(con, "rome", "rncp")
+    rncp_code, period = query.rncp_code, query.period
     cert = queries.certification(con, rncp_code)
     if cert is None:
         raise NotFoundError(f"certification {rncp_code} inconnue du RNCP chargé (vérifiez le code, ex. RNCP37674)")
@@ -176,31 +115,30 @@ def watch(con: duckdb.DuckDBPyConnection, rncp_code: str, *, period: Literal["we
     if not rome_codes:
         raise InsufficientDataError(f"{rncp_code} : aucun métier ROME lié à cette certification (aucune offre à lire)")
     s = settings or SignalSettings()
-    rows = demand_series(con, period=period, rome_code=rome_codes, region_code=region_code,
-                         date_from=date_from, date_to=date_to)
-    exposure = exposure_series(con, period=period, rome_code=rome_codes, region_code=region_code,
-                               date_from=date_from, date_to=date_to)
+    ads = AdFilter(rome_codes=tuple(rome_codes), region_code=query.region_code, date_from=query.date_from,
+                   date_to=query.date_to)
+    rows = demand_series(con, ads, period=period)
+    exposure = exposure_series(con, ads, period=period)
     n_ads = int(exposure["n_ads"].sum())
     if n_ads < min_ads:
         raise InsufficientDataError(f"{rncp_code} : pas assez d'offres pour les métiers liés "
                                     f"({', '.join(rome_codes)}) : {n_ads} offre(s), il en faut au moins {min_ads}")
-    name, match, threshold = matcher or default_matcher()
+    threshold = thresholds_for(encoder.name).partial
     items = block_items(blocks)
     skills = rows.groupby("skill_key", as_index=False)["skill_label"].first()
-    raw = match(items["item_label"].drop_duplicates().tolist(), skills)
-    raw = raw[raw["score"] >= threshold]
+    raw = match_block_items(encoder, items["item_label"].drop_duplicates().tolist(), skills)
     matches = items[["item_key", "item_label"]].merge(raw, left_on="item_label", right_on="block_item")
-    item_rows, item_exposure = item_series(con, matches[["item_key", "skill_key"]], rome_codes=rome_codes,
-                                           period=period, region_code=region_code, date_from=date_from, date_to=date_to)
+    item_rows, item_exposure = item_series(con, matches[["item_key", "skill_key"]], ads, period=period)
     tested = assess_series(item_rows, exposure=item_exposure, settings=s) if len(item_rows) else pd.DataFrame()
     totals = item_rows.groupby("skill_key")["n_ads_with_skill"].sum().to_dict() if len(item_rows) else {}
     # each ad has one period, so summing the periods counts distinct ads
     watch_items = assess_items(items, matches, skills, tested, n_ads_with_item=totals, n_ads=n_ads,
-                               rome_codes=rome_codes, rare_threshold=rare_threshold, min_ads=min_ads)
+                               rome_codes=rome_codes, rare_threshold=query.rare_threshold, min_ads=min_ads)
     emerging = signals_from_tests(assess_series(rows, exposure=exposure, settings=s), kind="emerging", period=period)
     periods = pd.to_datetime(exposure["period_start"])
     return WatchReport(
         rncp_code=rncp_code, title=cert.get("title"), rome_codes=rome_codes, n_ads=n_ads, period=period,
-        first_period_start=periods.min().date(), last_period_start=periods.max().date(), matcher=name,
-        match_threshold=threshold, items=watch_items, emerging=emerging,
+        first_period_start=periods.min().date(), last_period_start=periods.max().date(), matcher=MATCHER,
+        match_threshold=threshold, model_name=encoder.name, region_code=query.region_code,
+        date_from=query.date_from, date_to=query.date_to, items=watch_items, emerging=emerging,
         referential_versions={k: v["version_label"] for k, v in queries.current_versions(con).items()})

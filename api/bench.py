@@ -27,38 +27,18 @@ from typing import Any
 import httpx
 import numpy as np
 
-from skillgap.errors import InsufficientDataError, UserError
+from skillgap.errors import UserError
 from skillgap.settings import get_settings
 from skillgap.store import connect
 
 
 def inflate_store(path: Path, n_ads: int) -> int:
     """Add synthetic copies of the stored ads (and their ticked skills) until ``n_ads``; returns the count."""
+    from crawler.bench import inflate_ads
+
     con = connect(path)
     try:
-        counted = con.execute("SELECT count(*) FROM core_ads__job_ads").fetchone()
-        assert counted is not None  # count(*) always returns one row
-        have = counted[0]
-        if have == 0:
-            raise InsufficientDataError(f"{path} : aucune offre à copier "
-                                        "(importez des offres d'abord : skillgap ingest)")
-        missing = n_ads - have
-        if missing > 0:
-            copies = -(-missing // have)
-            con.execute(f"""
-                CREATE TEMP TABLE bench_ids AS
-                SELECT ad_id, i, 'bench:' || i || ':' || ad_id AS new_id
-                FROM (SELECT ad_id FROM core_ads__job_ads WHERE ad_id NOT LIKE 'bench:%')
-                     CROSS JOIN range(1, {copies + 1}) t(i)
-                ORDER BY i, ad_id LIMIT {missing}""")
-            con.execute("""INSERT INTO core_ads__job_ads SELECT j.* REPLACE (b.new_id AS ad_id,
-                                  j.content_hash || '-' || b.i AS content_hash)
-                           FROM core_ads__job_ads j JOIN bench_ids b USING (ad_id)""")
-            con.execute("""INSERT INTO core_ads__ticked_skills SELECT s.* REPLACE (b.new_id AS ad_id)
-                           FROM core_ads__ticked_skills s JOIN bench_ids b USING (ad_id)""")
-        total = con.execute("SELECT count(*) FROM core_ads__job_ads").fetchone()
-        assert total is not None  # count(*) always returns one row
-        return total[0]
+        return inflate_ads(con, n_ads, store=path)
     finally:
         con.close()
 

@@ -34,17 +34,7 @@ from api.state import ApiState
 from skillgap.cliutil import json_default
 
 #: bump whenever the JSON shape of a cached result changes (GapReport, modules, signals, watch)
-RESULT_SCHEMA_VERSION = 2
-
-#: tables whose rows feed the analysis → the columns hashed (those present are used)
-FINGERPRINT_TABLES: dict[str, tuple[str, ...]] = {
-    "core_ads__job_ads": ("ad_id", "content_hash", "rome_code", "region_code", "created_at"),
-    "core_ads__ticked_skills": ("ad_id", "position", "skill_code", "label"),
-    "core_nlp__mentions": ("mention_id", "ad_id", "text", "is_linked", "model_name"),
-    "core_nlp__links": ("mention_id", "skill_code", "rank", "score", "model_name"),
-    "core_nlp__occupations": ("ad_id", "rome_code", "score", "model_name"),
-}
-
+RESULT_SCHEMA_VERSION = 3  # 3: typed results (GapSummary / ModulesReport / SignalReport, watch model)
 
 @dataclass(frozen=True)
 class CacheEntry:
@@ -53,30 +43,15 @@ class CacheEntry:
     compute_s: float
 
 
-def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                       "WHERE table_schema = 'main'").fetchall()
-    out: dict[str, set[str]] = {}
-    for table, column in rows:
-        out.setdefault(table, set()).add(column)
-    return out
-
-
 def fingerprint(con: duckdb.DuckDBPyConnection, *, model_name: str) -> str:
     """Hash of the state of the store a result depends on (see module docstring)."""
     from analysis.config import get_config
+    from crawler import queries as ad_queries
+    from nlp import queries as nlp_queries
+    from referentials import queries as ref_queries
 
-    have = _columns(con)
-    parts = []
-    for table, wanted in FINGERPRINT_TABLES.items():
-        cols = [c for c in wanted if c in have.get(table, ())]
-        if cols:
-            parts.append(f"SELECT '{table}' AS t, count(*) AS n, coalesce(bit_xor(hash({', '.join(cols)})), 0) AS h "
-                         f"FROM {table}")
-    tables = con.execute(" UNION ALL ".join(parts) + " ORDER BY t").fetchall() if parts else []
-    versions = con.execute("SELECT source, version_id FROM core_meta__referential_versions WHERE is_current "
-                           "ORDER BY source").fetchall() if "core_meta__referential_versions" in have else []
-    state = {"tables": tables, "versions": versions, "model": model_name,
+    tables = sorted([*ad_queries.fingerprint_rows(con), *nlp_queries.fingerprint_rows(con)])
+    state = {"tables": tables, "versions": ref_queries.source_versions(con), "model": model_name,
              "config": get_config().model_dump(mode="json"), "package": package_version(),
              "result_schema": RESULT_SCHEMA_VERSION}
     return hashlib.sha256(json.dumps(state, default=str, sort_keys=True).encode()).hexdigest()

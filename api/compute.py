@@ -16,36 +16,60 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import duckdb
 
 from api import cache
 from api.errors import user_error_status
 from api.state import ApiState
+from models.analysis import GapReport, ModulesReport
+from models.base import Record
+from models.queries import GapQuery, SignalQuery, WatchQuery
+from models.signals import SignalReport, WatchReport
 from skillgap.cliutil import json_default
-from skillgap.errors import InsufficientDataError, UserError
+from skillgap.errors import UserError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from analysis.signals import Period
     from api.live import LiveStore
 
 log = logging.getLogger(__name__)
 
-KINDS = ("gaps", "modules", "signals", "watch")
+
+class Kind(NamedTuple):
+    """One analysis the API serves: its typed request and its typed result."""
+
+    query: type[Record]
+    result: type[Record]
+
+
+KINDS: dict[str, Kind] = {
+    "gaps": Kind(GapQuery, GapReport),
+    "modules": Kind(GapQuery, ModulesReport),
+    "signals": Kind(SignalQuery, SignalReport),
+    "watch": Kind(WatchQuery, WatchReport),
+}
 EncoderFactory = Callable[[], Any]
 
 
 def default_encoder_factory(model: str) -> EncoderFactory:
+    """Builds the API's encoder on the worker thread (``nlp.runtime.default_encoder``)."""
     def make() -> Any:
-        from nlp.embed import CachedEncoder, get_encoder
-        from skillgap.settings import get_settings
+        from nlp.runtime import default_encoder
 
-        return CachedEncoder(get_encoder(model), get_settings().resolved_cache_dir())
+        return default_encoder(model)
     return make
+
+
+def _kind_of(kind: str, query: Record) -> Kind:
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown result kind {kind!r} (one of {sorted(KINDS)})")
+    if not isinstance(query, spec.query):
+        raise TypeError(f"{kind} takes a {spec.query.__name__}, not a {type(query).__name__}")
+    return spec
 
 
 class Engine:
@@ -65,64 +89,32 @@ class Engine:
             self._index, self._index_version = None, version
         return GapContext(con, self.encoder, index=self._index)
 
-    def _keep_index(self, ctx: Any) -> None:
-        self._index = ctx.index
-
-    def compute(self, con: duckdb.DuckDBPyConnection, kind: str, params: dict[str, Any], *,
-                save_modules: Callable[[list[Any]], None]) -> dict[str, Any]:
-        """The result of ``kind`` for ``params`` (raises UserError); modules are kept by ``save_modules``."""
-        if kind == "gaps":
+    def compute(self, con: duckdb.DuckDBPyConnection, kind: str, query: Record, *,
+                save_modules: Callable[[list[Any]], None]) -> Record:
+        """The result of ``kind`` for ``query`` (raises UserError); modules are kept by ``save_modules``.
+        The same functions as the CLI and the weekly report."""
+        _kind_of(kind, query)
+        if isinstance(query, GapQuery):
             from analysis.gaps import compute_gaps
-
-            ctx = self._context(con)
-            try:
-                return compute_gaps(ctx, **params).model_dump(mode="json")
-            finally:
-                self._keep_index(ctx)
-        if kind == "modules":
             from analysis.modules import compute_modules
 
             ctx = self._context(con)
             try:
-                report, modules = compute_modules(ctx, **params)
+                if kind == "gaps":
+                    return compute_gaps(ctx, query)
+                result = compute_modules(ctx, query)
             finally:
-                self._keep_index(ctx)
-            save_modules(modules)
-            summary = report.model_dump(mode="json", exclude={"skills"})
-            return {"report": summary, "modules": [m.model_dump(mode="json") for m in modules]}
-        if kind == "signals":
-            return compute_signals(con, **params)
-        if kind == "watch":
-            from analysis.watch import watch
+                self._index = ctx.index
+            save_modules(list(result.modules))
+            return result
+        if isinstance(query, SignalQuery):
+            from analysis.signal_report import signal_report
 
-            return watch(con, **params).model_dump(mode="json")
-        raise ValueError(f"unknown result kind {kind!r} (one of {KINDS})")
+            return signal_report(con, query)
+        assert isinstance(query, WatchQuery)
+        from analysis.watch import watch
 
-
-def compute_signals(con: duckdb.DuckDBPyConnection, *, kind: str | None, rome_code: str | None,
-                    region_code: str | None, date_from: date | None, date_to: date | None,
-                    period: Period = "month") -> dict[str, Any]:
-    """``skillgap signals`` over an open connection (``signals_command`` opens its own, read-only)."""
-    from analysis.demand import SeriesFilters, demand_series, exposure_series
-    from analysis.signals import SignalSettings, assess_series, signals_from_tests
-
-    filters = SeriesFilters(period=period, rome_code=rome_code, region_code=region_code, date_from=date_from,
-                            date_to=date_to)
-    rows, exposure = demand_series(con, **filters), exposure_series(con, **filters)
-    if exposure.empty:
-        raise InsufficientDataError("aucune offre datée ne correspond à ces filtres (métier, région, dates)")
-    settings = SignalSettings()
-    tested = assess_series(rows, exposure=exposure, settings=settings)
-    n_tested = int(tested["support_reason"].isna().sum()) if len(tested) else 0
-    if n_tested == 0:
-        raise InsufficientDataError(
-            f"pas assez d'offres pour tester une tendance : {int(exposure['n_ads'].sum())} offre(s), "
-            f"{len(tested)} série(s) compétence × métier, aucune n'atteint le support minimal "
-            f"({settings.min_ads_with_skill} annonces avec la compétence, {settings.min_periods} périodes)")
-    signals = [s.model_dump(mode="json") for s in signals_from_tests(tested, kind=kind, period=period)]
-    return {"signals": signals, "n_ads": int(exposure["n_ads"].sum()), "n_series_tested": n_tested,
-            "first_period_start": min(exposure["period_start"]).isoformat(),
-            "last_period_start": max(exposure["period_start"]).isoformat()}
+        return watch(con, query, encoder=self.encoder)
 
 
 def save_state_modules(state: ApiState, modules: list[Any]) -> None:
@@ -149,9 +141,9 @@ def load_module(state: ApiState, con: duckdb.DuckDBPyConnection, module_id: str)
     return load_store_module(con, module_id)
 
 
-def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, kind: str, params: dict[str, Any],
+def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, kind: str, query: Record,
                *, fp: str | None = None, save_modules: Callable[[list[Any]], None] | None = None) -> cache.CacheEntry:
-    """The cached entry of (kind, params), computed and stored first when absent.
+    """The cached entry of (kind, query), computed and stored first when absent.
 
     Args:
         con: a connection to the store (the service's snapshot, or the batch's write connection).
@@ -159,7 +151,9 @@ def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, 
         fp: the store's fingerprint when the caller has it.
         save_modules: where computed modules go (default: the service file).
     """
+    _kind_of(kind, query)
     model_name = engine.encoder.name
+    params = query.model_dump(mode="json")
     fp = fp or cache.fingerprint(con, model_name=model_name)
     hit = cache.lookup(state, cache.cache_key(kind, params, fp))
     if hit is not None:
@@ -167,7 +161,7 @@ def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, 
     started = time.perf_counter()
     keep = save_modules or (lambda modules: save_state_modules(state, modules))
     try:
-        payload: dict[str, Any] = {"ok": engine.compute(con, kind, dict(params), save_modules=keep)}
+        payload: dict[str, Any] = {"ok": engine.compute(con, kind, query, save_modules=keep).model_dump(mode="json")}
     except UserError as e:
         status, code = user_error_status(e)
         payload = {"error": {"status": status, "code": code, "message": str(e)}}
@@ -191,12 +185,12 @@ class Computer:
     def model_name(self) -> str:
         return self.engine.encoder.name
 
-    def run(self, kind: str, params: dict[str, Any]) -> cache.CacheEntry:
+    def run(self, kind: str, query: Record) -> cache.CacheEntry:
         """Compute (or find, if another request just computed it) on the worker thread, on the newest snapshot."""
         def job() -> cache.CacheEntry:
             with self._live.cursor() as (con, snapshot):
                 fp = self.fingerprints.get(con, model_name=self.model_name, snapshot=str(snapshot))
-                return run_cached(con, self.state, self.engine, kind, params, fp=fp)
+                return run_cached(con, self.state, self.engine, kind, query, fp=fp)
         return self._pool.submit(job).result()
 
     def close(self) -> None:
@@ -228,39 +222,32 @@ def warm_cache(con: duckdb.DuckDBPyConnection, state: ApiState, rome_codes: list
     """
     from analysis.modules import save_modules as save_store_modules
     from api.settings import get_api_settings
+    from crawler import queries as ad_queries
 
     if encoder is None:
         encoder = default_encoder_factory(get_api_settings().api_model)()
     if rome_codes is None:
-        rome_codes = [r[0] for r in con.execute(
-            "SELECT DISTINCT rome_code FROM core_ads__job_ads WHERE rome_code IS NOT NULL ORDER BY 1").fetchall()]
+        rome_codes = ad_queries.source_rome_codes(con)
     engine = Engine(encoder)
     fp = cache.fingerprint(con, model_name=encoder.name)
     counts = {"computed": 0, "cached": 0, "errors": 0}
     for rome_code in rome_codes:
         for region_code in region_codes:
             for kind in kinds:
-                params = gap_params(rome_code=rome_code, region_code=region_code)
-                key = cache.cache_key(kind, params, fp)
+                query = GapQuery(rome_code=rome_code, region_code=region_code)
+                key = cache.cache_key(kind, query.model_dump(mode="json"), fp)
                 if cache.lookup(state, key) is not None:
                     counts["cached"] += 1
                     continue
-                entry = run_cached(con, state, engine, kind, params, fp=fp,
+                entry = run_cached(con, state, engine, kind, query, fp=fp,
                                    save_modules=lambda modules: save_store_modules(con, modules))
                 counts["errors" if entry.payload.startswith('{"error"') else "computed"] += 1
     return counts
 
 
-def gap_params(*, rome_code: str, region_code: str | None = None, date_from: date | None = None,
-               date_to: date | None = None, all_active: bool = False) -> dict[str, Any]:
-    """The canonical parameters of a gaps / modules request (the cache key's input)."""
-    return {"rome_code": rome_code, "region_code": region_code, "date_from": date_from, "date_to": date_to,
-            "all_active": all_active}
-
-
 def cached_result(con: duckdb.DuckDBPyConnection, snapshot: Path, computer: Computer, kind: str,
-                  params: dict[str, Any], *, compute_on_miss: bool) -> tuple[Any, cache.CacheEntry]:
-    """(result, entry) of (kind, params) for a request: a lookup, else a computation on the worker.
+                  query: Record, *, compute_on_miss: bool) -> tuple[Any, cache.CacheEntry]:
+    """(typed result, entry) of (kind, query) for a request: a lookup, else a computation on the worker.
 
     Args:
         con: the request's cursor on the snapshot ``snapshot``.
@@ -268,15 +255,16 @@ def cached_result(con: duckdb.DuckDBPyConnection, snapshot: Path, computer: Comp
     """
     from api.errors import ApiError
 
+    spec = _kind_of(kind, query)
     fp = computer.fingerprints.get(con, model_name=computer.model_name, snapshot=str(snapshot))
-    entry = cache.lookup(computer.state, cache.cache_key(kind, params, fp))
+    entry = cache.lookup(computer.state, cache.cache_key(kind, query.model_dump(mode="json"), fp))
     if entry is None:
         if not compute_on_miss:
             raise ApiError(503, f"résultat {kind} pas encore calculé pour ces paramètres : lancez "
                            "`skillgap api warm` (SKILLGAP_API_COMPUTE_ON_MISS=false)", code="not_computed")
-        entry = computer.run(kind, params)
+        entry = computer.run(kind, query)
     payload = json.loads(entry.payload)
     if "error" in payload:
         err = payload["error"]
         raise ApiError(err["status"], err["message"], code=err["code"])
-    return payload["ok"], entry
+    return spec.result.model_validate(payload["ok"]), entry

@@ -27,9 +27,9 @@ from api.errors import ApiError, ErrorDetail
 from api.keys import verify_key
 from api.settings import ApiSettings
 from api.state import ApiState
+from models.queries import GapQuery, SignalQuery, WatchQuery
 from referentials import queries
 from referentials.geo import REGIONS
-from skillgap.store import scalar
 
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="clé créée par `skillgap apikey create`")
 
@@ -122,16 +122,11 @@ def output_format(request: Request,
 FormatDep = Annotated[Literal["json", "csv"], Depends(output_format)]
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str, source: str, column: str, code: str) -> bool:
-    return scalar(con, f"SELECT count(*) FROM {table} WHERE version_id = {queries.current(source)} "
-                       f"AND {column} = ?", [code]) > 0
-
-
 def rome_code_dep(con: ConDep,
                   rome_code: Annotated[str, Path(pattern=r"^[A-Za-z][0-9]{4}$", examples=["M1805"],
                                                  description="code ROME 4.0 (lettre + 4 chiffres)")]) -> str:
     code = rome_code.upper()
-    if not _exists(con, "core_rome__occupations", "rome", "rome_code", code):
+    if not queries.occupation_exists(con, code):
         raise ApiError(404, f"code ROME inconnu : {code}")
     return code
 
@@ -140,7 +135,7 @@ def rncp_code_dep(con: ConDep,
                   rncp_code: Annotated[str, Path(pattern=r"^(?i:RNCP|RS)[0-9]{1,6}$", examples=["RNCP31678"],
                                                  description="code RNCP ou RS (ex. RNCP31678)")]) -> str:
     code = rncp_code.upper()
-    if not _exists(con, "core_rncp__certifications", "rncp", "rncp_code", code):
+    if not queries.certification_exists(con, code):
         raise ApiError(404, f"certification inconnue : {code}")
     return code
 
@@ -172,3 +167,39 @@ def filters_dep(
 
 
 FiltersDep = Annotated[Filters, Depends(filters_dep)]
+
+
+def gap_query(rome_code: RomeCodeDep, filters: FiltersDep,
+              all_active: Annotated[bool, Query(description="toutes les certifications actives, "
+                                                "pas seulement celles liées")] = False) -> GapQuery:
+    """The typed request of ``/occupations/{rome_code}/gaps`` and ``/modules`` (the cache key's input)."""
+    return GapQuery(rome_code=rome_code, region_code=filters.region_code, date_from=filters.date_from,
+                    date_to=filters.date_to, all_active=all_active)
+
+
+def signal_query(con: ConDep, filters: FiltersDep,
+                 kind: Annotated[Literal["emerging", "declining"] | None,
+                                 Query(description="les deux par défaut")] = None,
+                 rome_code: Annotated[str | None, Query(pattern=r"^[A-Za-z][0-9]{4}$", examples=["M1805"])] = None,
+                 period: Annotated[Literal["week", "month"], Query(description="pas des séries")] = "month",
+                 ) -> SignalQuery:
+    """The typed request of ``/signals``: an unknown ROME code is a 404."""
+    code = rome_code.upper() if rome_code else None
+    if code is not None and queries.occupation(con, code) is None:
+        raise ApiError(404, f"code ROME inconnu : {code}")
+    return SignalQuery(kind=kind, rome_codes=None if code is None else (code,), region_code=filters.region_code,
+                       date_from=filters.date_from, date_to=filters.date_to, period=period)
+
+
+def watch_query(rncp_code: RncpCodeDep, filters: FiltersDep,
+                period: Annotated[Literal["week", "month"], Query(description="pas des séries")] = "month",
+                rare_threshold: Annotated[float, Query(gt=0, lt=1, description="part d'offres sous laquelle "
+                                                       "un item est rare")] = 0.02) -> WatchQuery:
+    """The typed request of ``/certifications/{rncp_code}/watch``."""
+    return WatchQuery(rncp_code=rncp_code, region_code=filters.region_code, date_from=filters.date_from,
+                      date_to=filters.date_to, period=period, rare_threshold=rare_threshold)
+
+
+GapQueryDep = Annotated[GapQuery, Depends(gap_query)]
+SignalQueryDep = Annotated[SignalQuery, Depends(signal_query)]
+WatchQueryDep = Annotated[WatchQuery, Depends(watch_query)]

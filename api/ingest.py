@@ -24,7 +24,7 @@ from crawler.ingest import parse_record
 from crawler.parsers.common import RecordError, now_utc
 from crawler.pipelines.clean import CleanPipeline
 from crawler.pipelines.context import RunContext, Tally
-from crawler.pipelines.dedupe import DedupePipeline, Outcome
+from crawler.pipelines.dedupe import DedupePipeline, Outcome, OutcomeKind
 from crawler.pipelines.store import StorePipeline
 from crawler.pipelines.validate import ValidatePipeline
 
@@ -85,7 +85,7 @@ def staged_outcome(state: ApiState, staging_id: int) -> AdOutcome | None:
 
 def _outcome(item: Any) -> tuple[str, str | None]:
     if isinstance(item, Outcome):
-        return {"new": "stored"}.get(item.kind, item.kind), item.target_ad_id
+        return "stored" if item.kind is OutcomeKind.NEW else item.kind.value, item.target_ad_id
     return "unchanged", None
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from skillgap.errors import UserError
-from skillgap.store import connect, pointer_file, publish, published
+from skillgap.store import OutdatedSchemaError, connect, pointer_file, publish, published
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,12 @@ class LiveStore:
         self._lock = threading.Lock()
         self._pointer_mtime: int | None = None
         self._current: _Snapshot | None = None
-        self.refresh()
+        try:
+            self.refresh()
+        except OutdatedSchemaError:
+            # published by an older release: migrate the store and publish it again, once
+            log.info("snapshot of %s older than the code's schema: migrating and publishing again", self.store)
+            self._pointer_mtime = None
         if self._current is None:
             self._publish_first()
             self.refresh()
@@ -64,7 +69,8 @@ class LiveStore:
             raise UserError(f"magasin {self.store} : aucun instantané publié")
 
     def _publish_first(self) -> None:
-        """A store written before snapshots existed: publish it once (needs the write lock)."""
+        """A store never published, or published by an older release: migrate and publish it once
+        (needs the write lock)."""
         if not self.store.exists():
             raise UserError(f"magasin {self.store} introuvable : chargez d'abord les référentiels "
                             "(skillgap referentials load)")

@@ -12,8 +12,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.analysis import CandidateModule, SkillDemand
-from models.signals import Signal
+from models.analysis import CandidateModule, GapSummary, SkillDemand
+from models.signals import Signal, SignalSummary
 
 T = TypeVar("T")
 
@@ -34,6 +34,11 @@ class Page(Public, Generic[T]):
 class CacheInfo(Public):
     computed_at: datetime = Field(description="when the result was computed (UTC)")
     compute_s: float = Field(description="seconds the computation took")
+
+    @classmethod
+    def of(cls, entry: Any) -> CacheInfo:
+        """From an ``api.cache.CacheEntry``."""
+        return cls(computed_at=entry.computed_at, compute_s=entry.compute_s)
 
 
 class OccupationSummary(Public):
@@ -96,18 +101,18 @@ class Certification(Public):
 class GapPage(Page[SkillDemand]):
     """The skills of a gap report (uncovered first), paginated, with the report's context."""
 
-    report: dict[str, Any] = Field(description="the GapReport without its skills (occupation, period, model…)")
+    report: GapSummary = Field(description="the gap report without its skills (occupation, period, model…)")
     cache: CacheInfo
 
 
 class ModulesResult(Public):
-    report: dict[str, Any] = Field(description="the GapReport the modules come from, without its skills")
+    report: GapSummary = Field(description="the gap report the modules come from, without its skills")
     modules: list[CandidateModule]
     cache: CacheInfo
 
 
 class SignalPage(Page[Signal]):
-    context: dict[str, Any] = Field(description="ads and series tested, periods")
+    context: SignalSummary = Field(description="what was asked, ads and series tested, periods, tests")
     cache: CacheInfo
 
 

@@ -7,4 +7,11 @@ carried over at start-up, ``api.keys.import_store_keys``) and ``out_api__result_
 which nothing reads.
 """
 
-DDL: list[str] = []
+from skillgap.store import Columns, Migration
+
+OWNER = "api"
+AFTER: tuple[str, ...] = ()
+
+MIGRATIONS: list[Migration] = []
+
+COLUMNS: dict[str, Columns] = {}

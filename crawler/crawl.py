@@ -50,10 +50,11 @@ def run_crawl(spider: str, *, settings: Settings, spider_args: dict[str, str] | 
     stats = crawler.stats.get_stats()
     summary = summarise(stats, elapsed_s=time.perf_counter() - started)
     summary["finish_reason"] = stats.get("finish_reason")
-    for key in ("france_travail/window_split", "france_travail/token_refreshed", "france_travail/rate_limited",
-                "france_travail/capped"):  # fmt: skip
+    for key, name in (("france_travail/window_split", "window_split"),
+                      ("france_travail/token_refreshed", "token_refreshed"), ("france_travail/capped", "capped"),
+                      ("http/rate_limited", "rate_limited"), ("retry/max_reached", "retries_exhausted")):  # fmt: skip
         if key in stats:
-            summary[key.split("/", 1)[1]] = stats[key]
+            summary[name] = stats[key]
     if stats.get("finish_reason") not in ("finished", "shutdown") and not stats.get("downloader/response_count"):
         summary["error"] = stats.get("finish_reason") or "spider failed to start"
     return summary

@@ -26,7 +26,8 @@ from crawler.parsers.text import normalise_for_hash
 NUM_PERM = 128
 SHINGLE_WORDS = 2
 #: how stored fingerprints were computed; rows of another scheme are recomputed from the ad text
-SCHEME = f"w{SHINGLE_WORDS}-affine32-p{NUM_PERM}-exact"
+#: (``-oe``: words folded by ``skillgap.text.fold``, « œ » → « oe », since 2026-12)
+SCHEME = f"w{SHINGLE_WORDS}-affine32-p{NUM_PERM}-exact-oe"
 #: datasketch hashing scheme of the MinHash values (must not change between runs)
 MINHASH_SCHEME = "affine32"
 #: exact Jaccard similarity of word 2-shingles above which two ads are the same ad

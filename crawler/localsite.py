@@ -1,6 +1,9 @@
 """A local job site (stdlib HTTP server) publishing schema.org JobPosting pages: listing pages,
-a sitemap, a robots.txt, and awkward pages (malformed JSON-LD, no description, an English ad,
-a 5 MB page, a page behind a robots.txt Disallow, a Latin-1 page, broken HTML, an edited repost).
+sitemaps (``/sitemap.xml``, the same gzipped ``/sitemap.xml.gz``, ``/sitemap_index.xml`` pointing
+to gzipped parts ``/sitemaps/jobs-N.xml.gz``, an unreadable ``/sitemap-broken.xml``), a robots.txt
+naming the index, awkward pages (malformed JSON-LD, no description, an English ad, a 5 MB page, a
+page behind a robots.txt Disallow, a Latin-1 page, broken HTML, an edited repost), and on demand
+pages answering ``429 Too Many Requests`` with a ``Retry-After`` (``LocalSite.rate_limit``).
 
 Used by ``skillgap bench crawl`` and the crawler's integration tests. Ads come from real France
 Travail objects when given (read at run time, never saved), else from the few written below.
@@ -8,15 +11,19 @@ Travail objects when given (read at run time, never saved), else from the few wr
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import random
 import threading
+import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 PER_PAGE = 20
+#: urls per part of the sitemap index
+PER_SITEMAP = 8
 _WRITTEN = [
     ("Développeur Python H/F", "75015", "Paris",
      "Nous recherchons un développeur Python pour notre équipe data, qui construit la plateforme d'analyse "
@@ -39,6 +46,7 @@ _WRITTEN = [
      "- Saisie et contrôle des factures\n"
      "- Rapprochements bancaires\n- Préparation des règlements\nMaîtrise d'Excel et d'un ERP demandée."),
 ]  # fmt: skip
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _WORDS = ("gestion projet client logiciel atelier maintenance qualité sécurité équipe commercial données réseau "
           "chantier stock planning production analyse formation conseil audit transport vente").split()  # fmt: skip
 
@@ -97,6 +105,9 @@ class LocalSite:
         self.extras = extras
         self.lastmod = {i: lastmod for i in range(len(postings))}
         self.requests: list[str] = []
+        self.request_times: list[float] = []  # time.monotonic() of each request, beside ``requests``
+        #: path → [429 answers left (None: always), Retry-After value]
+        self._limited: dict[str, list] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -112,8 +123,14 @@ class LocalSite:
             def do_GET(self) -> None:
                 with site._lock:
                     site.requests.append(self.path)
+                    site.request_times.append(time.monotonic())
                 status, ctype, body = site.respond(self.path)
+                retry_after = site._rate_limited(self.path)
+                if retry_after is not None:
+                    status, ctype, body = 429, "text/plain; charset=utf-8", "trop de requêtes".encode()
                 self.send_response(status)
+                if retry_after is not None:
+                    self.send_header("Retry-After", retry_after)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -135,18 +152,40 @@ class LocalSite:
             self._server.shutdown()
             self._server.server_close()
 
+    def rate_limit(self, path: str, *, times: int | None, retry_after: str = "0") -> None:
+        """Answer ``path`` with 429 and ``Retry-After: retry_after`` its next ``times`` requests (None: always)."""
+        with self._lock:
+            self._limited[path] = [times, retry_after]
+
+    def _rate_limited(self, path: str) -> str | None:
+        with self._lock:
+            limit = self._limited.get(path)
+            if limit is None or limit[0] == 0:
+                return None
+            if limit[0] is not None:
+                limit[0] -= 1
+            return limit[1]
+
     def job_paths(self) -> list[str]:
         return [f"/jobs/{i}.html" for i in range(len(self.postings))]
 
     def respond(self, path: str) -> tuple[int, str, bytes]:
         html_type = "text/html; charset=utf-8"
         if path == "/robots.txt":
-            return 200, "text/plain", b"User-agent: *\nDisallow: /private/\n"
+            robots = f"User-agent: *\nDisallow: /private/\nSitemap: {self.url}/sitemap_index.xml\n"
+            return 200, "text/plain", robots.encode()
         if path == "/sitemap.xml":
-            urls = "".join(f"<url><loc>{self.url}/jobs/{i}.html</loc><lastmod>{self.lastmod[i]}</lastmod></url>"
-                           for i in range(len(self.postings)))  # fmt: skip
-            xml = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-            return 200, "application/xml", xml.encode()
+            return 200, "application/xml", self._urlset(range(len(self.postings)))
+        if path == "/sitemap.xml.gz":
+            return 200, "application/gzip", gzip.compress(self._urlset(range(len(self.postings))))
+        if path == "/sitemap-broken.xml":
+            return 200, "application/xml", b"pas du XML"
+        if path == "/sitemap_index.xml":
+            return 200, "application/xml", self._sitemap_index()
+        if path.startswith("/sitemaps/jobs-") and path.endswith(".xml.gz"):
+            part = path.removeprefix("/sitemaps/jobs-").removesuffix(".xml.gz")
+            if part.isdigit() and int(part) < self._parts():
+                return 200, "application/gzip", gzip.compress(self._urlset(self._part(int(part))))
         if path.startswith("/jobs/?page="):
             return 200, html_type, self._listing(int(path.rsplit("=", 1)[1])).encode()
         if path.startswith("/jobs/") and path.removeprefix("/jobs/").removesuffix(".html").isdigit():
@@ -157,6 +196,24 @@ class LocalSite:
         if self.extras and path in self._extras():
             return self._extras()[path]
         return 404, html_type, _page("introuvable", None).encode()
+
+    def _urlset(self, indexes: range) -> bytes:
+        urls = "".join(f"<url><loc>{self.url}/jobs/{i}.html</loc><lastmod>{self.lastmod[i]}</lastmod></url>"
+                       for i in indexes)  # fmt: skip
+        return (f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{_SITEMAP_NS}">{urls}</urlset>').encode()
+
+    def _parts(self) -> int:
+        return (len(self.postings) + PER_SITEMAP - 1) // PER_SITEMAP
+
+    def _part(self, n: int) -> range:
+        return range(n * PER_SITEMAP, min((n + 1) * PER_SITEMAP, len(self.postings)))
+
+    def _sitemap_index(self) -> bytes:
+        parts = "".join(f"<sitemap><loc>{self.url}/sitemaps/jobs-{n}.xml.gz</loc>"
+                        f"<lastmod>{max(self.lastmod[i] for i in self._part(n))}</lastmod></sitemap>"
+                        for n in range(self._parts()))  # fmt: skip
+        xml = f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="{_SITEMAP_NS}">{parts}</sitemapindex>'
+        return xml.encode()
 
     def _listing(self, page: int) -> str:
         start = (page - 1) * PER_PAGE

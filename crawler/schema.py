@@ -7,9 +7,18 @@
 - ``core_ads__minhashes``: near-duplicate fingerprint of each canonical ad (MinHash values and
   sorted shingle hashes, with the scheme that computed them), so detection continues across runs;
   rows of an older scheme are recomputed from the ad text when a run starts.
+
+A schema change is a new ``Migration`` appended to ``MIGRATIONS`` (next number, never edit an
+applied one), with the matching change of ``COLUMNS`` (and of the model the table stores).
 """
 
-DDL: list[str] = [
+from models.jobad import AdSource, JobAd, TickedSkill
+from skillgap.store import Columns, Migration
+
+OWNER = "crawler"
+AFTER: tuple[str, ...] = ()
+
+_TABLES: list[str] = [
     """CREATE TABLE IF NOT EXISTS core_ads__job_ads (
         ad_id VARCHAR PRIMARY KEY,
         title VARCHAR NOT NULL,
@@ -67,8 +76,25 @@ DDL: list[str] = [
         num_perm INTEGER NOT NULL,
         signature BLOB NOT NULL
     )""",
+]
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "tables", _TABLES),
     # added with the exact-Jaccard fingerprints (stores created before keep working: their rows
     # have no scheme and are recomputed)
-    "ALTER TABLE core_ads__minhashes ADD COLUMN IF NOT EXISTS scheme VARCHAR",
-    "ALTER TABLE core_ads__minhashes ADD COLUMN IF NOT EXISTS shingles BLOB",
+    Migration(2, "minhash_scheme_shingles", [
+        "ALTER TABLE core_ads__minhashes ADD COLUMN IF NOT EXISTS scheme VARCHAR",
+        "ALTER TABLE core_ads__minhashes ADD COLUMN IF NOT EXISTS shingles BLOB",
+    ]),
 ]
+
+COLUMNS: dict[str, Columns] = {
+    # first/last_seen_at: when any source showed the ad
+    "core_ads__job_ads": Columns(
+        JobAd, leave_out=("ticked_skills", "sources"), extra=("first_seen_at", "last_seen_at")),
+    "core_ads__ad_sources": Columns(
+        AdSource, extra=("source_key", "ad_id", "content_hash", "duplicate_kind", "similarity")),
+    "core_ads__ticked_skills": Columns(TickedSkill, extra=("ad_id", "position")),
+    # no model: the near-duplicate fingerprint (crawler.storage.AdStore._fingerprint_row)
+    "core_ads__minhashes": Columns(None, extra=("ad_id", "num_perm", "signature", "scheme", "shingles")),
+}

@@ -27,9 +27,18 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 2 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 1024 * 1024
 RETRY_ENABLED = True
+#: retries of one request (429, 5xx, 408, network errors); the last failure goes to the spider's errback
 RETRY_TIMES = 3
-#: 429 is not here: spiders honour Retry-After themselves
-RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: Scrapy's retry, waiting what Retry-After asks first (crawler/middlewares.py)
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+}
+#: longest wait before a retry, whatever Retry-After says (seconds)
+SKILLGAP_RETRY_MAX_WAIT = 60.0
+#: wait before retrying a 429 that has no (readable) Retry-After (seconds)
+SKILLGAP_RETRY_DEFAULT_WAIT = 1.0
 DEPTH_LIMIT = 50
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -38,6 +47,8 @@ TELNETCONSOLE_ENABLED = False
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600
+#: answers never cached: a cached 429 or 5xx would be replayed to every retry
+HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidatePipeline": 100,

@@ -9,6 +9,7 @@ current batch and never what was stored before.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,22 +25,17 @@ from crawler.dedupe import (
     signature_of,
     signature_to_bytes,
 )
+from crawler.schema import COLUMNS
 from models.jobad import AdSource, JobAd
 from skillgap.store import connect, publish, registered, transaction
 
 log = logging.getLogger(__name__)
 
-_AD_COLUMNS = [
-    "ad_id", "title", "description", "created_at", "updated_at", "valid_through_at", "company_name",
-    "naf_code", "sector_label", "rome_code", "rome_label", "appellation_label", "contract_type_code",
-    "experience_label", "qualification_label", "salary_label", "location_label", "postal_code",
-    "commune_code", "department_code", "region_code", "latitude", "longitude", "language_code",
-    "content_hash",
-]  # fmt: skip
-_SOURCE_COLUMNS = (
-    "source", "source_key", "source_ad_id", "url", "ad_id", "raw_hash", "content_hash", "duplicate_kind",
-    "similarity", "first_seen_at", "last_seen_at", "lastmod_at",
-)  # fmt: skip
+#: columns of each table, from its model plus the extra columns (``crawler.schema.COLUMNS``)
+_ADS = COLUMNS["core_ads__job_ads"]
+_SOURCES = COLUMNS["core_ads__ad_sources"]
+_SKILLS = COLUMNS["core_ads__ticked_skills"]
+_MINHASHES = COLUMNS["core_ads__minhashes"]
 
 
 @dataclass(frozen=True)
@@ -128,11 +124,10 @@ class AdStore:
     # -- writes (buffered; ``flush`` commits them in one transaction) -------------------------
     def upsert_ad(self, ad: JobAd, *, signature: Fingerprint, seen_at: datetime) -> None:
         """A new canonical ad, or new fields for an existing one (first_seen_at is kept)."""
-        row = {c: getattr(ad, c) for c in _AD_COLUMNS} | {"first_seen_at": seen_at, "last_seen_at": seen_at}
+        row = {c: getattr(ad, c) for c in _ADS.fields} | {"first_seen_at": seen_at, "last_seen_at": seen_at}
         self._ads[ad.ad_id] = row
         self._skills[ad.ad_id] = [
-            {"ad_id": ad.ad_id, "position": i, "skill_code": s.skill_code, "label": s.label,
-             "requirement": s.requirement}
+            {c: getattr(s, c) for c in _SKILLS.fields} | {"ad_id": ad.ad_id, "position": i}
             for i, s in enumerate(ad.ticked_skills)
         ]
         self._minhashes[ad.ad_id] = self._fingerprint_row(ad.ad_id, signature)
@@ -146,13 +141,13 @@ class AdStore:
         """Record one more place where canonical ad ``ad_id`` was seen."""
         key = (source.source, source.source_key)
         previous = self._sources.get(key)
-        self._sources[key] = {
-            "source": source.source, "source_key": source.source_key, "source_ad_id": source.source_ad_id,
-            "url": source.url, "ad_id": ad_id, "raw_hash": source.raw_hash, "content_hash": content_hash,
+        row = {c: getattr(source, c) for c in _SOURCES.fields} | {
+            "source_key": source.source_key, "ad_id": ad_id, "content_hash": content_hash,
             "duplicate_kind": previous["duplicate_kind"] if previous else kind, "similarity": similarity,
-            "first_seen_at": previous["first_seen_at"] if previous else source.first_seen_at,
-            "last_seen_at": source.last_seen_at, "lastmod_at": source.lastmod_at,
         }  # fmt: skip
+        if previous:
+            row["first_seen_at"] = previous["first_seen_at"]
+        self._sources[key] = row
         self._maybe_flush()
 
     def touch(self, source: str, source_key: str, seen_at: datetime) -> None:
@@ -172,13 +167,12 @@ class AdStore:
         """Write everything buffered, all or nothing."""
         if not (self._ads or self._sources or self._touches):
             return
-        ad_cols = [*_AD_COLUMNS, "first_seen_at", "last_seen_at"]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _AD_COLUMNS[1:])
-        src_cols = list(_SOURCE_COLUMNS)
+        # every model field but the key; first_seen_at is kept, last_seen_at only moves forward
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _ADS.fields if c != "ad_id")
         with transaction(self.con):
             if self._ads:
                 self._insert(
-                    "core_ads__job_ads", ad_cols, list(self._ads.values()),
+                    "core_ads__job_ads", _ADS.names, list(self._ads.values()),
                     f"ON CONFLICT (ad_id) DO UPDATE SET {updates}, "
                     "last_seen_at = greatest(core_ads__job_ads.last_seen_at, excluded.last_seen_at)",
                 )  # fmt: skip
@@ -187,13 +181,13 @@ class AdStore:
                 )
                 skills = [row for rows in self._skills.values() for row in rows]
                 if skills:
-                    self._insert("core_ads__ticked_skills", list(skills[0]), skills, "")
+                    self._insert("core_ads__ticked_skills", _SKILLS.names, skills, "")
             if self._minhashes:
-                minhashes = list(self._minhashes.values())
-                self._insert("core_ads__minhashes", list(minhashes[0]), minhashes, "", replace=True)
+                self._insert("core_ads__minhashes", _MINHASHES.names, list(self._minhashes.values()), "",
+                             replace=True)
             if self._sources:
                 self._insert(
-                    "core_ads__ad_sources", src_cols, list(self._sources.values()),
+                    "core_ads__ad_sources", _SOURCES.names, list(self._sources.values()),
                     "ON CONFLICT (source, source_key) DO UPDATE SET ad_id = excluded.ad_id, "
                     "raw_hash = excluded.raw_hash, content_hash = excluded.content_hash, url = excluded.url, "
                     "lastmod_at = excluded.lastmod_at, "
@@ -222,7 +216,7 @@ class AdStore:
         self._touches.clear()
 
     def _insert(
-        self, table: str, columns: list[str], rows: list[dict], conflict: str, *, replace: bool = False
+        self, table: str, columns: Sequence[str], rows: list[dict], conflict: str, *, replace: bool = False
     ) -> None:
         verb = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
         names = ", ".join(columns)

@@ -58,8 +58,8 @@ class SkillDemand(Record):
     evidence: tuple[EvidenceAd, ...] = ()
 
 
-class GapReport(Record):
-    """Demanded skills of one occupation × region × period, uncovered ones first."""
+class GapSummary(Record):
+    """The context of a gap report: occupation, region, period, ads, certifications, model."""
 
     rome_code: str
     rome_label: str
@@ -71,9 +71,17 @@ class GapReport(Record):
     min_ads: int
     n_candidate_certifications: int
     coverage_basis: str = Field(description="how many candidate blocks have competence lists vs titles only")
-    skills: tuple[SkillDemand, ...] = ()
     model_name: str
     referential_versions: dict[str, str]
+
+
+class GapReport(GapSummary):
+    """Demanded skills of one occupation × region × period, uncovered ones first."""
+
+    skills: tuple[SkillDemand, ...] = ()
+
+    def summary(self) -> GapSummary:
+        return GapSummary(**{name: getattr(self, name) for name in GapSummary.model_fields})
 
 
 class CandidateModule(Record):
@@ -94,3 +102,10 @@ class CandidateModule(Record):
     date_to: date | None = None
     model_name: str
     clustering: str = Field(description="method and criterion used")
+
+
+class ModulesReport(Record):
+    """``skillgap modules``: the candidate modules of one occupation and the gap report they come from."""
+
+    report: GapReport
+    modules: tuple[CandidateModule, ...] = ()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from models.base import Record
 
@@ -103,3 +103,21 @@ class JobAd(AdDetails):
     language_code: str | None = None
     content_hash: str | None = Field(default=None, description="sha1 of normalised title + description + employer")
     sources: tuple[AdSource, ...] = ()
+
+
+class StoredAd(Record):
+    """One stored canonical ad as the readers of the store see it (``crawler.queries.ad``)."""
+
+    # read back exactly as stored: mention offsets index into ``description``
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+    ad_id: str
+    title: str
+    description: str
+    created_at: datetime | None = None
+    company_name: str | None = None
+    rome_code: str | None = Field(default=None, description="ROME code given by the source, if any")
+    rome_label: str | None = None
+    region_code: str | None = None
+    location_label: str | None = None
+    contract_type_code: str | None = None

@@ -145,3 +145,22 @@ class Block(Record):
     @property
     def has_competences(self) -> bool:
         return bool(self.competences)
+
+
+class LoadedVersion(Record):
+    """One loaded version of a source as ``skillgap referentials list`` shows it."""
+
+    source: Source
+    version_id: str
+    version_label: str
+    loaded_at: datetime
+    is_current: bool
+
+
+class OccupationMatch(Record):
+    """A ROME 4.0 fiche found by the occupation search (``referentials.queries.search_occupations``)."""
+
+    rome_code: str
+    label: str
+    domain_label: str | None = None
+    matched_label: str = Field(description="the fiche label, an appellation or the code that matched the words")

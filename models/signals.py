@@ -91,6 +91,38 @@ class WatchReport(Record):
     last_period_start: date
     matcher: str = Field(description="how block items were matched to demanded skills")
     match_threshold: float
+    model_name: str = Field(description="embedding model of the matcher")
+    region_code: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
     items: list[WatchItem]
     emerging: list[Signal]
     referential_versions: dict[str, str]
+
+
+class SignalSummary(Record):
+    """The context of a signal report: what was asked, the ads and series read, the tests."""
+
+    kind: SignalKind | None = Field(default=None, description="the kind asked for; None: both")
+    rome_codes: list[str] | None = Field(default=None, description="the occupations asked for; None: every one")
+    region_code: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    period: Literal["week", "month"]
+    first_period_start: date
+    last_period_start: date
+    n_ads: int = Field(ge=0, description="dated ads read")
+    n_series: int = Field(ge=0, description="skill × occupation series built")
+    n_series_tested: int = Field(ge=1, description="series with enough support to be tested")
+    settings: dict[str, float | int] = Field(description="thresholds of the tests (SignalSettings)")
+    tests: str = Field(description="the tests and the multiple-testing correction")
+    referential_versions: dict[str, str]
+
+
+class SignalReport(SignalSummary):
+    """``skillgap signals``: the significant signals of the series tested, with their context."""
+
+    signals: list[Signal]
+
+    def summary(self) -> SignalSummary:
+        return SignalSummary(**{name: getattr(self, name) for name in SignalSummary.model_fields})

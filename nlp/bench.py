@@ -13,11 +13,33 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
 from nlp.config import NlpConfig
 from nlp.engine import AdText, NlpEngine
 from nlp.evaluate import ad_text, read_api_ads
 from nlp.referential import Referential
 from nlp.text import fold
+from skillgap.store import registered
+
+
+def copy_rows_of_ad_copies(con: duckdb.DuckDBPyConnection, copies: Sequence[tuple[str, str]]) -> None:
+    """Give synthetic copies of ads (``crawler.bench.inflate_ads``: (copy id, original id)) the NLP
+    rows of their originals, mention ids renamed (benchmarks only: run on a copy of a store)."""
+    if not copies:
+        return
+    table = pa.table({"new_id": pa.array([c[0] for c in copies], pa.string()),
+                      "old_id": pa.array([c[1] for c in copies], pa.string())})
+    with registered(con, "_bench_copies", table):
+        con.execute("""INSERT INTO core_nlp__mentions SELECT m.* REPLACE (c.new_id AS ad_id,
+                          c.new_id || substr(m.mention_id, length(m.ad_id) + 1) AS mention_id)
+                        FROM core_nlp__mentions m JOIN _bench_copies c ON c.old_id = m.ad_id""")
+        con.execute("""INSERT INTO core_nlp__links SELECT l.* REPLACE (c.new_id AS ad_id,
+                          c.new_id || substr(l.mention_id, length(l.ad_id) + 1) AS mention_id)
+                        FROM core_nlp__links l JOIN _bench_copies c ON c.old_id = l.ad_id""")
+        con.execute("""INSERT INTO core_nlp__occupations SELECT o.* REPLACE (c.new_id AS ad_id)
+                        FROM core_nlp__occupations o JOIN _bench_copies c ON c.old_id = o.ad_id""")
 
 
 def bench_nlp(ref: Referential, config: NlpConfig, ads_path: Path, *, index_cache_dir: Path | None,

@@ -24,19 +24,9 @@ RerankOption = Annotated[str | None, typer.Option(
 
 
 def _setup(store: Path | None, model: str | None, rerank: str | None = None):
-    from nlp.config import load_config
-    from nlp.referential import load_referential
-    from skillgap.settings import get_settings
-    from skillgap.store import connect
+    from nlp.runtime import prepare
 
-    settings = get_settings()
-    path = store or settings.store
-    con = connect(path, read_only=True)
-    try:
-        ref = load_referential(con)
-    finally:
-        con.close()
-    return ref, load_config(model=model, rerank=rerank), settings.resolved_cache_dir()
+    return prepare(store, model, rerank)
 
 
 def _existing(path: Path) -> Path:

@@ -28,7 +28,6 @@ class ExtractionConfig(Record):
 class OccupationConfig(Record):
     search_k: int = Field(default=60, gt=0)
     top_k: int = Field(default=3, gt=0)
-    text_weight: float = Field(default=0.0, ge=0)
 
 
 class LinkingConfig(Record):

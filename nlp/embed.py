@@ -10,10 +10,13 @@ Every backend returns float32 matrices whose rows are L2-normalised (inner produ
 - ``spacy-md``: ``fr_core_news_md`` vectors averaged over content words (if installed);
 - a path: a sentence-transformers model folder, loaded offline (static folders use numpy).
 
-``CachedEncoder`` wraps any encoder with an SQLite cache keyed by (model name, text): job ads
-repeat the same phrases massively. An encoder faster than the cache (``cache_phrases = False``:
-the static model encodes ≈ 50,000 phrases/s, more than SQLite reads and writes them) is called
-directly, and its phrases take no disk or memory.
+``CachedEncoder`` wraps any encoder with an SQLite cache keyed by (model identity, text): job ads
+repeat the same phrases massively. The identity (``cache_identity``, also naming the FAISS indexes of
+``nlp.index``) is the encoder's name, plus a digest of the model files for a folder given by path
+(two folders with the same name may hold different models); the built-in models (``default``,
+``use``, ``minilm``, ``spacy-md``) keep their plain names, so their caches stay valid. An encoder
+faster than the cache (``cache_phrases = False``: the static model encodes ≈ 50,000 phrases/s, more
+than SQLite reads and writes them) is called directly, and its phrases take no disk or memory.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from skillgap.errors import UserError
 
 RESOURCES_DIR = Path(__file__).resolve().parent / "resources"
 DEFAULT_MODEL_DIR = RESOURCES_DIR / "skillgap-static-fr"
+# files that do not define a model: documentation, and hidden files / folders (.git, .cache, ...)
+_NOT_MODEL_SUFFIXES = {".md", ".rst", ".lock"}
 
 
 @runtime_checkable
@@ -56,6 +61,55 @@ def normalize_rows(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
 
+def _model_files(model_dir: Path) -> list[tuple[str, os.stat_result]]:
+    """(relative path, stat) of the files of a model folder that define the model (weights, configs,
+    tokenizer, vocabularies: everything but documentation and hidden entries), sorted by path."""
+    out = []
+    for root, dirs, files in os.walk(model_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for file in files:
+            path = Path(root, file)
+            if file.startswith(".") or path.suffix.lower() in _NOT_MODEL_SUFFIXES or not path.is_file():
+                continue
+            out.append((path.relative_to(model_dir).as_posix(), path.stat()))
+    return sorted(out, key=lambda item: item[0])
+
+
+_FOLDER_DIGESTS: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
+
+
+def model_folder_digest(model_dir: Path | str) -> str:
+    """sha256 over the sorted (relative path, size, sha256 of the content) of a model folder's files
+    (``_model_files``); memoised per (folder, files' sizes and mtimes), so a folder is read once per
+    process unless a file changes."""
+    model_dir = Path(model_dir).resolve()
+    files = _model_files(model_dir)
+    memo_key = (str(model_dir), tuple((rel, st.st_size, st.st_mtime_ns) for rel, st in files))
+    if memo_key not in _FOLDER_DIGESTS:
+        digest = hashlib.sha256()
+        for rel, st in files:
+            content = hashlib.sha256()
+            with open(model_dir / rel, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    content.update(block)
+            digest.update(f"{rel}\x00{st.st_size}\x00{content.hexdigest()}\n".encode())
+        _FOLDER_DIGESTS[memo_key] = digest.hexdigest()
+    return _FOLDER_DIGESTS[memo_key]
+
+
+def cache_identity(encoder: Encoder) -> str:
+    """The key of an encoder's phrase cache and FAISS indexes: its ``cache_key`` when it has one,
+    else — for a model folder other than the shipped default — its name plus ``@`` and 16 hex digits
+    of ``model_folder_digest``, else its name."""
+    key = getattr(encoder, "cache_key", None)
+    if isinstance(key, str) and key:
+        return key
+    model_dir = getattr(encoder, "model_dir", None)
+    if isinstance(model_dir, Path) and model_dir.resolve() != DEFAULT_MODEL_DIR.resolve():
+        return f"{encoder.name}@{model_folder_digest(model_dir)[:16]}"
+    return encoder.name
+
+
 class UseEncoder:
     """USE multilingual v3 (numpy). Weights load on the first call."""
 
@@ -77,7 +131,9 @@ class UseEncoder:
 
 
 class SentenceTransformerEncoder:
-    """Any local sentence-transformers folder, loaded offline on CPU."""
+    """Any local sentence-transformers folder, loaded offline on CPU. Its ``name`` (recorded on output
+    rows) is ``st:<folder name>`` unless given; its ``cache_key`` (``cache_identity``) adds a digest of
+    the folder's files, except when a name is given (a built-in model: ``minilm``)."""
 
     def __init__(self, model_dir: Path | str, *, name: str | None = None, batch_size: int = 64) -> None:
         self.model_dir = Path(model_dir)
@@ -92,6 +148,7 @@ class SentenceTransformerEncoder:
 
         self._model = SentenceTransformer(str(self.model_dir), device="cpu")
         self.name = name or f"st:{self.model_dir.name}"
+        self.cache_key = name or f"{self.name}@{model_folder_digest(self.model_dir)[:16]}"
         get_dim = (getattr(self._model, "get_embedding_dimension", None)
                    or self._model.get_sentence_embedding_dimension)
         dim = get_dim()
@@ -137,13 +194,14 @@ class CachedEncoder:
     def __init__(self, encoder: Encoder, cache_dir: Path | None) -> None:
         self.inner = encoder
         self.name = encoder.name
+        self.cache_key = cache_identity(encoder)
         self.dim = encoder.dim
         self.caching = bool(getattr(encoder, "cache_phrases", True))
         self._memory: dict[str, np.ndarray] = {}
         self._db: sqlite3.Connection | None = None
         if cache_dir is not None and self.caching:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            slug = hashlib.sha1(encoder.name.encode()).hexdigest()[:12]
+            slug = hashlib.sha1(self.cache_key.encode()).hexdigest()[:12]
             self._db = sqlite3.connect(cache_dir / f"phrases-{slug}.sqlite")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")

@@ -143,8 +143,10 @@ class NlpEngine:
         return out
 
     def candidates(self, description: str) -> list[Candidate]:
+        extraction = self.config.extraction
         return extract_candidates(
-            strip_markup(description), self.matcher, max_candidates=self.config.extraction.max_candidates
+            strip_markup(description), self.matcher,
+            max_candidates=extraction.max_candidates, max_words=extraction.max_words,
         )
 
     def encode_candidates(self, candidates: Sequence[Candidate]) -> np.ndarray:

@@ -209,12 +209,15 @@ def spacy_filter(spans):
     return filter_spans(spans)
 
 
-def extract_candidates(text: str, matcher: LabelMatcher | None = None, *, max_candidates: int = 80) -> list[Candidate]:
-    """All candidate phrases of a cleaned description, deduplicated by (text, offsets)."""
+def extract_candidates(
+    text: str, matcher: LabelMatcher | None = None, *, max_candidates: int = 80, max_words: int = 24
+) -> list[Candidate]:
+    """All candidate phrases of a cleaned description, deduplicated by (text, offsets); a clause is
+    cut after ``max_words`` words (``[extraction].max_words``)."""
     lines = skill_lines(text)
     found: dict[tuple[int, int], Candidate] = {}
     for line in lines:
-        for cand in line_candidates(line):
+        for cand in line_candidates(line, max_words=max_words):
             found.setdefault((cand.start_char, cand.end_char), cand)
     if matcher is not None:
         for cand in matcher(lines):

@@ -3,7 +3,8 @@
 An index holds unit vectors of label texts and, for each row, the key (a ROME code, an OGR code or
 an ESCO URI) the text belongs to; one key usually has several texts (preferred, alternative,
 masculine / feminine labels). Inner product on unit vectors is cosine similarity. Files live under
-``<cache_dir>/indexes/`` and are named by a digest of the model name, the referential version and
+``<cache_dir>/indexes/`` and are named by a digest of the model identity (``nlp.embed.cache_identity``:
+the name, plus the digest of the model files for a folder given by path), the referential version and
 the texts themselves, so any change makes a new index (a stale one is never read). Exact (flat)
 indexes are stored by FAISS but searched with numpy (faster for a batch's few hundred queries);
 IVF indexes are searched by FAISS, on every core for a batch's big searches.
@@ -20,7 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from nlp.embed import Encoder
+from nlp.embed import Encoder, cache_identity
 
 PARALLEL_MIN_QUERIES = 64  # batched searches of at least this many queries use every core (see ``search``)
 ANN_MIN_ROWS = 10_000  # below: exact search; above: IVF (cells searched: NPROBE)
@@ -84,7 +85,8 @@ class LabelIndex:
         """Load the persisted index for these inputs, or encode and persist it."""
         if cache_dir is None:
             return cls.from_vectors(encoder.encode(texts), keys, ann_min_rows=ann_min_rows)
-        digest = index_digest(f"{encoder.name}|ann>={ann_min_rows}", version_key, texts, keys)
+        identity = cache_identity(encoder)
+        digest = index_digest(f"{identity}|ann>={ann_min_rows}", version_key, texts, keys)
         folder = cache_dir / "indexes"
         index_file = folder / f"{name}-{digest}.faiss"
         meta_file = folder / f"{name}-{digest}.json"
@@ -97,7 +99,8 @@ class LabelIndex:
         built = cls.from_vectors(encoder.encode(texts), keys, ann_min_rows=ann_min_rows)
         folder.mkdir(parents=True, exist_ok=True)
         faiss.write_index(built.index, str(index_file))
-        meta = {"model": encoder.name, "referential_version": version_key, "keys": list(keys), "n": len(keys)}
+        meta = {"model": encoder.name, "model_identity": identity, "referential_version": version_key,
+                "keys": list(keys), "n": len(keys)}
         meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         return built
 

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import json
+import types
+import typing
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
+from pydantic import BaseModel
 
+from crawler import queries as ads
 from models.nlp import ProcessedAd
 from nlp.engine import AdText, NlpEngine
-from nlp.schema import TABLES
-from skillgap.store import registered, transaction
+from nlp.schema import COLUMNS, RUN_COLUMNS, TABLES
+from skillgap.store import Columns, registered, transaction
 
 
-def ads_to_process(con: duckdb.DuckDBPyConnection, *, reprocess: bool, limit: int | None = None) -> list[AdText]:
-    """Stored ads without NLP rows (all of them with ``reprocess``), oldest first."""
-    where = "" if reprocess else "WHERE ad_id NOT IN (SELECT ad_id FROM core_nlp__processed_ads)"
-    sql = f"SELECT ad_id, title, description FROM core_ads__job_ads {where} ORDER BY first_seen_at, ad_id"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    return [AdText(*row) for row in con.execute(sql).fetchall()]
+def ads_to_process(con: duckdb.DuckDBPyConnection, *, reprocess: bool, limit: int | None = None) -> list[str]:
+    """Ids of the stored ads without NLP rows (all of them with ``reprocess``), oldest first (first seen,
+    then id), at most ``limit`` of them."""
+    ids = ads.ad_ids_in_arrival_order(con)
+    if not reprocess:
+        done = {r[0] for r in con.execute("SELECT DISTINCT ad_id FROM core_nlp__processed_ads").fetchall()}
+        ids = [i for i in ids if i not in done]
+    return ids[:limit] if limit else ids
 
 
 def _run_columns(engine: NlpEngine, at: datetime) -> tuple:
@@ -31,55 +36,67 @@ def _run_columns(engine: NlpEngine, at: datetime) -> tuple:
     )
 
 
+_SCALARS: dict[object, pa.DataType] = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+
+
+def _arrow_type(annotation: object) -> pa.DataType:
+    """The Arrow type of a model field: its scalar type, ``X | None`` as X, ``tuple[X, ...]`` as a list of X."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        (inner,) = [a for a in args if a is not type(None)]
+        return _arrow_type(inner)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return pa.list_(_arrow_type(args[0]))
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    raise TypeError(f"no Arrow type for a model field of type {annotation!r}")
+
+
+def _field_arrays(columns: Columns, records: Sequence[BaseModel]) -> dict[str, pa.Array]:
+    """The stored fields of ``records`` (``columns.fields``), one typed Arrow array each."""
+    assert columns.model is not None
+    fields = columns.model.model_fields
+    return {f: pa.array([getattr(r, f) for r in records], _arrow_type(fields[f].annotation)) for f in columns.fields}
+
+
 def store_results(con: duckdb.DuckDBPyConnection, engine: NlpEngine, results: Sequence[ProcessedAd]) -> None:
     """Replace the NLP rows of these ads by the new ones, all or nothing.
 
     Rows go in as Arrow tables (one ``INSERT … SELECT`` per table): ``executemany`` inserted row by
-    row and took 80 s of the 84 s that 1,800 ads took to process.
+    row and took 80 s of the 84 s that 1,800 ads took to process. The columns of each table are the
+    fields of its model plus the extra ones (``nlp.schema.COLUMNS``), filled here.
     """
-    model, version, thresholds, referential, at = _run_columns(engine, datetime.now(UTC).replace(tzinfo=None))
+    run = dict(zip(RUN_COLUMNS, _run_columns(engine, datetime.now(UTC).replace(tzinfo=None)), strict=True))
     linked = {link.mention_id for r in results for link in r.links}
     mentions = [m for r in results for m in r.mentions]
     links = [(r.ad_id, k) for r in results for k in r.links]
     occupations = [o for r in results if (o := r.occupation) is not None]
-    rows = {
-        "core_nlp__processed_ads": {
-            "ad_id": [r.ad_id for r in results],
-            "skipped_reason": pa.array([r.skipped_reason for r in results], pa.string()),
-            "n_mentions": [len(r.mentions) for r in results],
-        },
-        "core_nlp__mentions": {
-            "ad_id": [m.ad_id for m in mentions], "mention_id": [m.mention_id for m in mentions],
-            "text": [m.text for m in mentions], "start_char": [m.start_char for m in mentions],
-            "end_char": [m.end_char for m in mentions], "section": [m.section for m in mentions],
-            "method": [m.method for m in mentions], "is_linked": [m.mention_id in linked for m in mentions],
-        },
-        "core_nlp__links": {
-            "ad_id": [a for a, _ in links], "mention_id": [k.mention_id for _, k in links],
-            "skill_code": [k.skill_code for _, k in links], "source": [k.source for _, k in links],
-            "score": pa.array([k.score for _, k in links], pa.float64()), "rank": [k.rank for _, k in links],
-            "method": [k.method for _, k in links],
-        },
-        "core_nlp__occupations": {
-            "ad_id": [o.ad_id for o in occupations], "rome_code": [o.rome_code for o in occupations],
-            "parent_rome_code": [o.parent_rome_code for o in occupations],
-            "score": pa.array([o.score for o in occupations], pa.float64()),
-            "top_rome_codes": pa.array([list(o.top_rome_codes) for o in occupations], pa.list_(pa.string())),
-            "top_scores": pa.array([list(o.top_scores) for o in occupations], pa.list_(pa.float64())),
-        },
+    rows: dict[str, tuple[int, dict[str, pa.Array]]] = {
+        "core_nlp__processed_ads": (len(results), _field_arrays(COLUMNS["core_nlp__processed_ads"], results) | {
+            "n_mentions": pa.array([len(r.mentions) for r in results], pa.int64())}),
+        "core_nlp__mentions": (len(mentions), _field_arrays(COLUMNS["core_nlp__mentions"], mentions) | {
+            "is_linked": pa.array([m.mention_id in linked for m in mentions], pa.bool_())}),
+        "core_nlp__links": (len(links), _field_arrays(COLUMNS["core_nlp__links"], [k for _, k in links]) | {
+            "ad_id": pa.array([a for a, _ in links], pa.string())}),
+        "core_nlp__occupations": (len(occupations), _field_arrays(COLUMNS["core_nlp__occupations"], occupations)),
     }
     ids = pa.table({"ad_id": pa.array([r.ad_id for r in results], pa.string())})
     with transaction(con):
         with registered(con, "_nlp_ids", ids):
             for table in TABLES:
                 con.execute(f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _nlp_ids)")
-        for table, columns in rows.items():
-            n = len(columns["ad_id"])
+        for table, (n, columns) in rows.items():
             if n == 0:
                 continue
-            run = {"model_name": [model] * n, "config_version": [version] * n, "thresholds": [thresholds] * n,
-                   "referential_version": [referential] * n, "processed_at": pa.array([at] * n, pa.timestamp("us"))}
-            with registered(con, "_nlp_rows", pa.table({**columns, **run})):
+            columns |= {
+                "model_name": pa.array([run["model_name"]] * n, pa.string()),
+                "config_version": pa.array([run["config_version"]] * n, pa.string()),
+                "thresholds": pa.array([run["thresholds"]] * n, pa.string()),
+                "referential_version": pa.array([run["referential_version"]] * n, pa.string()),
+                "processed_at": pa.array([run["processed_at"]] * n, pa.timestamp("us")),
+            }
+            assert set(columns) == set(COLUMNS[table].names), f"{table}: columns filled ≠ nlp.schema.COLUMNS"
+            with registered(con, "_nlp_rows", pa.table(columns)):
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _nlp_rows")
 
 
@@ -92,11 +109,12 @@ def process_ads(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict:
-    """Process the stored ads batch by batch; returns counts."""
-    ads = ads_to_process(con, reprocess=reprocess, limit=limit)
-    counts = {"n_ads": len(ads), "n_skipped": 0, "n_mentions": 0, "n_links": 0}
-    for start in range(0, len(ads), batch_size):
-        results = engine.process(ads[start : start + batch_size])
+    """Process the stored ads batch by batch (texts read per batch); returns counts."""
+    ids = ads_to_process(con, reprocess=reprocess, limit=limit)
+    counts = {"n_ads": len(ids), "n_skipped": 0, "n_mentions": 0, "n_links": 0}
+    for start in range(0, len(ids), batch_size):
+        batch = [AdText(*row) for row in ads.ad_texts(con, ids[start : start + batch_size])]
+        results = engine.process(batch)
         store_results(con, engine, results)
         counts["n_skipped"] += sum(r.skipped_reason is not None for r in results)
         counts["n_mentions"] += sum(len(r.mentions) for r in results)

@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from referentials import queries
 from skillgap.errors import InsufficientDataError
 
-_CURRENT = "version_id IN (SELECT version_id FROM core_meta__referential_versions WHERE is_current)"
+#: the columns of ``rome_skills`` and ``esco_skills``
+SKILL_COLUMNS = ("skill_code", "label", "kind", "category_label", "source", "alt_labels", "label_en", "alt_labels_en")
 
 
 @dataclass(frozen=True)
 class Referential:
-    """Referential tables as DataFrames (see ``referentials/schema.py`` for the columns)."""
+    """Referential tables as DataFrames (columns: see the ``referentials.queries`` function that reads each)."""
 
     version_key: str
     occupations: pd.DataFrame
@@ -47,44 +49,21 @@ class Referential:
         return grouped
 
 
-def _query(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    return con.execute(sql).fetchdf()
-
-
 def load_referential(con: duckdb.DuckDBPyConnection) -> Referential:
-    """Read the current ROME and ESCO versions from the store.
+    """Read the current ROME and ESCO versions from the store (``referentials.queries``).
 
     Raises ``InsufficientDataError`` when ROME is not loaded (``skillgap referentials load`` first).
     """
-    versions = _query(con, "SELECT version_id, source FROM core_meta__referential_versions WHERE is_current")
-    if "rome" not in set(versions.source):
+    versions = queries.current_versions(con)
+    if "rome" not in versions:
         raise InsufficientDataError("aucune version courante du ROME dans le magasin : "
                                     "lancez d'abord `skillgap referentials load`")
-    occupations = _query(
-        con,
-        f"SELECT rome_code, label, parent_rome_code FROM core_rome__occupations WHERE {_CURRENT} "
-        "ORDER BY rome_code",
-    )
-    appellations = _query(
-        con,
-        f"SELECT appellation_code, label, short_label, rome_code FROM core_rome__appellations WHERE {_CURRENT} "
-        "ORDER BY appellation_code",
-    )
-    skills = _query(
-        con,
-        "SELECT skill_code, label, kind, category_label, source, alt_labels, label_en, alt_labels_en "
-        f"FROM core_ref__skills WHERE {_CURRENT} ORDER BY source, skill_code",
-    )
-    links = _query(
-        con,
-        "SELECT rome_code, skill_code, is_core, is_emerging FROM core_rome__occupation_skills "
-        f"WHERE {_CURRENT} ORDER BY rome_code, skill_code",
-    )
+    skills = queries.skills(con)[list(SKILL_COLUMNS)]
     return Referential(
-        version_key="+".join(sorted(versions.version_id[versions.source.isin(["rome", "esco"])])),
-        occupations=occupations,
-        appellations=appellations,
+        version_key="+".join(sorted(v["version_id"] for s, v in versions.items() if s in ("rome", "esco"))),
+        occupations=queries.rome_occupations(con)[["rome_code", "label", "parent_rome_code"]],
+        appellations=queries.rome_appellations(con),
         rome_skills=skills[skills.source == "rome"].reset_index(drop=True),
-        occupation_skills=links,
+        occupation_skills=queries.rome_occupation_skills(con),
         esco_skills=skills[skills.source == "esco"].reset_index(drop=True),
     )

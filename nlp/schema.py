@@ -2,10 +2,34 @@
 
 Every row records the embedding model, the NLP config version, the thresholds and the referential
 version that produced it, so two runs can be compared and re-run.
+
+Changing the schema: append a ``Migration`` to ``MIGRATIONS`` with the next number and a short
+name, e.g. views over the crawler's tables (``AFTER`` already puts nlp after crawler and
+referentials)::
+
+    MIGRATIONS.append(Migration(2, "ad_views", [
+        "CREATE OR REPLACE VIEW core_nlp__... AS SELECT ... FROM core_ads__job_ads ...",
+    ]))
+
+(or write it in the list literal). Never edit or renumber a migration already released: stores
+that recorded it would not run it again. A new or changed table column also goes into ``COLUMNS``
+(and into the model it comes from); ``tests/unit/test_store_schema.py`` checks they agree. ``DDL``
+stays the CREATE TABLE statements of the four tables (migration 1), for tests that build them on
+a bare connection; ``skillgap.store.migrate(con)`` applies every migration of every owner.
 """
+
+from models.nlp import OccupationPrediction, ProcessedAd, SkillLink, SkillMention
+from nlp.views import VIEWS
+from skillgap.store import Columns, Migration
+
+OWNER = "nlp"
+AFTER: tuple[str, ...] = ("crawler", "referentials")
 
 _RUN = """model_name VARCHAR NOT NULL, config_version VARCHAR NOT NULL, thresholds JSON NOT NULL,
         referential_version VARCHAR NOT NULL, processed_at TIMESTAMP NOT NULL"""
+
+#: the columns of every row that say which run produced it (``nlp.process._run_columns``)
+RUN_COLUMNS = ("model_name", "config_version", "thresholds", "referential_version", "processed_at")
 
 DDL: list[str] = [
     f"""CREATE TABLE IF NOT EXISTS core_nlp__processed_ads (
@@ -22,4 +46,21 @@ DDL: list[str] = [
         score DOUBLE NOT NULL, top_rome_codes VARCHAR[] NOT NULL, top_scores DOUBLE[] NOT NULL, {_RUN})""",
 ]
 
+MIGRATIONS: list[Migration] = [
+    Migration(1, "tables", DDL),
+    # the occupation of an ad and the skills it asks: the shared derived views (``nlp/views.py``)
+    Migration(2, "ad_views", VIEWS),
+]
+
 TABLES = ("core_nlp__processed_ads", "core_nlp__mentions", "core_nlp__links", "core_nlp__occupations")
+
+#: the model_name / referential_version of links and occupations are the run's (RUN_COLUMNS)
+_RUN_FIELDS = ("model_name", "referential_version")
+
+COLUMNS: dict[str, Columns] = {
+    "core_nlp__processed_ads": Columns(ProcessedAd, leave_out=("mentions", "links", "occupation"),
+                                       extra=("n_mentions", *RUN_COLUMNS)),
+    "core_nlp__mentions": Columns(SkillMention, extra=("is_linked", *RUN_COLUMNS)),
+    "core_nlp__links": Columns(SkillLink, leave_out=_RUN_FIELDS, extra=("ad_id", *RUN_COLUMNS)),
+    "core_nlp__occupations": Columns(OccupationPrediction, leave_out=_RUN_FIELDS, extra=RUN_COLUMNS),
+}

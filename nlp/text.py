@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import html
 import re
-import unicodedata
+
+from skillgap.text import fold  # the one accent fold of skillgap; importers of ``nlp.text.fold`` keep working
 
 _GENDER_MARKS = re.compile(
     r"\(?\b(?:h\s*/\s*f|f\s*/\s*h|h\s*-\s*f|f\s*-\s*h|m\s*/\s*f|f\s*/\s*m|hf|fh)\b\)?", re.IGNORECASE
@@ -17,27 +18,6 @@ _TITLE_NOISE = re.compile(
     r"urgent|h/f|f/h)\b",
     re.IGNORECASE,
 )
-
-
-_LATIN = "àâäáãåçèéêëìíîïñòóôöõùúûüýÿœæ"
-_FOLD_TABLE = str.maketrans({c: "".join(
-    x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x)) or c for c in _LATIN})
-_FOLD_TABLE.update({ord("œ"): "oe", ord("æ"): "ae"})
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents removed, spaces collapsed (fast path for French letters).
-
-    >>> fold("  Électricien  BÂTIMENT ")
-    'electricien batiment'
-    >>> fold("Manœuvre Ångström")
-    'manoeuvre angstrom'
-    """
-    lowered = text.lower().translate(_FOLD_TABLE)
-    if not lowered.isascii():
-        decomposed = unicodedata.normalize("NFKD", lowered)
-        lowered = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(lowered.split())
 
 
 @functools.lru_cache(maxsize=65_536)

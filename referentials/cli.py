@@ -11,7 +11,7 @@ import typer
 from models.referential import Source
 from referentials import queries
 from referentials.bundled import default_paths
-from referentials.loading import LoadResult, load_source
+from referentials.loading import LoadResult, LoadStatus, load_source
 from skillgap.settings import get_settings
 from skillgap.store import connect, writing
 
@@ -37,7 +37,8 @@ def load_referentials(
 
 
 def format_result(r: LoadResult) -> str:
-    status = {"loaded": "chargé", "unchanged": "inchangé (mêmes fichiers)", "restored": "version antérieure rétablie"}
+    status = {LoadStatus.LOADED: "chargé", LoadStatus.UNCHANGED: "inchangé (mêmes fichiers)",
+              LoadStatus.RESTORED: "version antérieure rétablie"}
     counts = ", ".join(f"{t.split('__')[-1]} {n:,}".replace(",", " ") for t, n in r.row_counts.items())
     line = f"{r.source:9s} {r.version_label} [{r.version_id}] — {status[r.status]} en {r.seconds:.1f} s : {counts}"
     for reason, n in {**r.dropped}.items():
@@ -77,14 +78,12 @@ def load_cmd(
 def list_cmd(store: StoreOption = None) -> None:
     """Liste les versions chargées (la version courante de chaque source est marquée *)."""
     con = connect(store_path(store), read_only=True)
-    rows = con.execute(
-        "SELECT is_current, source, version_id, version_label, loaded_at FROM core_meta__referential_versions "
-        "ORDER BY source, loaded_at").fetchall()
-    if not rows:
+    versions = queries.loaded_versions(con)
+    if not versions:
         typer.echo("aucun référentiel chargé : lancez `skillgap referentials load`")
-    for is_current, source, version_id, label, loaded_at in rows:
-        typer.echo(f"{'*' if is_current else ' '} {source:9s} {version_id:22s} {label} "
-                   f"(chargé le {loaded_at:%Y-%m-%d %H:%M})")
+    for v in versions:
+        typer.echo(f"{'*' if v.is_current else ' '} {v.source:9s} {v.version_id:22s} {v.version_label} "
+                   f"(chargé le {v.loaded_at:%Y-%m-%d %H:%M})")
 
 
 @ref_app.command("stats")

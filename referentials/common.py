@@ -82,6 +82,15 @@ def open_text(path: Path, *, encoding: str = "utf-8") -> io.TextIOBase:
     return open(path, encoding=encoding, errors="strict", newline="")
 
 
+def open_binary(path: Path) -> gzip.GzipFile | io.BufferedReader:
+    """Open a file for reading bytes, gzip-compressed or not (by magic bytes)."""
+    if not path.exists():
+        raise InputFileError(path, "fichier introuvable")
+    with open(path, "rb") as f:
+        magic = f.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
 def find_file(directory: Path, stem: str) -> Path:
     """``stem`` (e.g. ``unix_item_v460_utf8.csv``) in ``directory``, plain or ``.gz``; any version suffix."""
     for candidate in (directory / stem, directory / f"{stem}.gz"):

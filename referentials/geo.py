@@ -15,7 +15,8 @@ département code (``2A004``, ``97411``).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from skillgap.text import fold
 
 #: INSEE région code -> label
 REGIONS: dict[str, str] = {
@@ -140,8 +141,8 @@ def region_label(region_code: str) -> str | None:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    """Folded (``skillgap.text.fold``), every run of other characters than ``a-z0-9`` one space."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
 
 
 _REGION_BY_FOLDED = {_fold(label): code for code, label in REGIONS.items()} | {"reunion": "04"}

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 import duckdb
@@ -37,6 +38,7 @@ from models.referential import (
 )
 from referentials.base import SourceFiles
 from referentials.common import LoadReport, sha256_file
+from referentials.schema import COLUMNS
 from skillgap.store import transaction
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,14 @@ TABLES: dict[type[Record], str] = {
 }
 
 
+class LoadStatus(StrEnum):
+    """What a load did with the source's files (the values are those of the JSON outputs)."""
+
+    LOADED = "loaded"  # new files: a new version, now current
+    UNCHANGED = "unchanged"  # the current version has these very files: nothing done
+    RESTORED = "restored"  # an older version has these files: it is current again
+
+
 @dataclass
 class LoadResult:
     """What one source load did."""
@@ -63,11 +73,14 @@ class LoadResult:
     source: str
     version_id: str
     version_label: str
-    status: str  # "loaded" | "unchanged" | "restored"
+    status: LoadStatus
     row_counts: dict[str, int] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
     notes: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.status = LoadStatus(self.status)  # ValueError for any other status
 
 
 def _row(record: Record) -> dict:
@@ -104,7 +117,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, paths: Sequence[
         [version_id]
     ).fetchone()
     if existing is not None:
-        status = "unchanged" if existing[0] else "restored"
+        status = LoadStatus.UNCHANGED if existing[0] else LoadStatus.RESTORED
         if not existing[0]:
             with transaction(con):
                 _make_current(con, source, version_id)
@@ -128,24 +141,32 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, paths: Sequence[
                 "SELECT count(*) FROM core_rncp__rome_links WHERE version_id = ?", [version_id]).fetchone()
             assert linked is not None  # count(*) always returns one row
             counts["core_rncp__rome_links"] = linked[0]
-        con.execute(
-            "INSERT INTO core_meta__referential_versions VALUES (?, ?, ?, ?, ?, false, ?, ?, ?)",
-            [version_id, source.value, files.version_label, json.dumps(hashes), datetime.now(UTC),
-             json.dumps(counts), json.dumps(dict(report.dropped)), json.dumps(dict(report.notes))])
+        version = {
+            "version_id": version_id, "source": source.value, "version_label": files.version_label,
+            "file_hashes": json.dumps(hashes), "loaded_at": datetime.now(UTC), "is_current": False,
+            "row_counts": json.dumps(counts), "dropped": json.dumps(dict(report.dropped)),
+            "notes": json.dumps(dict(report.notes)),
+        }  # fmt: skip
+        assert set(version) == set(COLUMNS["core_meta__referential_versions"].names)
+        con.execute(f"INSERT INTO core_meta__referential_versions ({', '.join(version)}) "
+                    f"VALUES ({', '.join('?' * len(version))})", list(version.values()))
         _make_current(con, source, version_id)
-    return LoadResult(source.value, version_id, files.version_label, "loaded", counts, dict(report.dropped),
+    return LoadResult(source.value, version_id, files.version_label, LoadStatus.LOADED, counts, dict(report.dropped),
                       dict(report.notes), time.perf_counter() - started)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, version_id: str, table_rows: list[dict]) -> None:
-    columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+    """Insert the rows of one table: the columns of its model and extras (``referentials.schema.COLUMNS``);
+    fields the table does not store are left out, a column no row fills is NULL."""
+    columns = list(COLUMNS[table].names)
     frame = pd.DataFrame(table_rows)
     frame["version_id"] = version_id
     for column in columns:
         if column not in frame:
             frame[column] = None
     frame = frame[columns]  # read by DuckDB's replacement scan below
-    con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+    names = ", ".join(columns)
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM frame")
 
 
 def _make_current(con: duckdb.DuckDBPyConnection, source: Source, version_id: str) -> None:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from nlp.runtime import default_encoder
 from reports.period import ReportPeriod
 from reports.weekly import OccupationGaps, Scope, collect_weekly
 from skillgap.errors import UserError
@@ -25,13 +26,6 @@ from skillgap.store import writing
 
 log = logging.getLogger(__name__)
 Echo = Callable[[str], None]
-
-
-def default_encoder(model: str = "default"):
-    from nlp.embed import CachedEncoder, get_encoder
-    from skillgap.settings import get_settings
-
-    return CachedEncoder(get_encoder(model), get_settings().resolved_cache_dir())
 
 
 def _status(occupation: OccupationGaps) -> str:
@@ -107,11 +101,11 @@ def collect(store: Path, *, ingest_paths: list[Path], crawl: str | None, crawl_a
 
 def process(store: Path, *, model: str | None, echo: Echo) -> dict | None:
     """Step 2: NLP over the ads not processed yet."""
-    from nlp.cli import _setup
     from nlp.engine import NlpEngine
     from nlp.process import process_ads
+    from nlp.runtime import prepare
 
-    ref, config, cache = _setup(store, model)
+    ref, config, cache = prepare(store, model)
     engine = NlpEngine.create(ref, config, cache_dir=cache)
     with writing(store) as con:
         result = process_ads(con, engine)

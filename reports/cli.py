@@ -52,7 +52,8 @@ def report_weekly_cmd(out: OutOption, week: WeekOption = None,
                       branch: BranchOption = None, rome: RomeOption = None, top: TopOption = 5,
                       pdf: PdfOption = None, store: StoreOption = None, model: ModelOption = "default") -> None:
     """Rapport hebdomadaire HTML (et PDF) avec graphiques, à partir des offres déjà en base."""
-    from reports.batch import default_encoder, weekly_report
+    from nlp.runtime import default_encoder
+    from reports.batch import weekly_report
     from reports.weekly import Scope
 
     check_region(region)

@@ -19,12 +19,15 @@ from datetime import date
 import pandas as pd
 
 from analysis import gaps as gaps_mod
-from analysis.demand import SeriesFilters, ads_cte, asks_sql, demand_series, exposure_series
 from analysis.modules import candidate_modules, save_modules
-from analysis.signals import SignalSettings, assess_series, signals_from_tests
+from analysis.signal_report import signal_report
+from analysis.signals import SignalSettings
 from analysis.watch import watch
+from crawler import queries as ad_queries
 from models.analysis import CandidateModule, GapReport
+from models.queries import AdFilter, GapQuery, SignalQuery, WatchQuery
 from models.signals import Signal, WatchReport
+from nlp import queries as nlp_queries
 from referentials import queries
 from reports.period import ReportPeriod
 from skillgap.errors import UserError
@@ -91,15 +94,20 @@ class WeeklyData:
     model_name: str
 
 
+def window_filter(scope: Scope) -> AdFilter:
+    """The dated ads of the report's 52-week window, region and occupations."""
+    p = scope.period
+    return AdFilter(rome_codes=scope.rome_codes, region_code=scope.region_code, date_from=p.window_start,
+                    date_to=p.window_end)
+
+
 def window_ads(con, scope: Scope) -> pd.DataFrame:
     """Ads of the window with their occupation (analysis rule) and first source."""
     p = scope.period
-    cte, params = ads_cte(con, "week", list(scope.rome_codes) if scope.rome_codes else None, scope.region_code,
-                          p.window_start, p.window_end)
-    df = con.execute(f"""WITH {cte}
-        SELECT a.ad_id, j.created_at, a.rome_code, j.region_code,
-               (SELECT min(s.source) FROM core_ads__ad_sources s WHERE s.ad_id = a.ad_id) AS source
-        FROM ads a JOIN core_ads__job_ads j USING (ad_id) ORDER BY j.created_at, a.ad_id""", params).df()
+    df = nlp_queries.ads(con, window_filter(scope)).to_pandas()
+    df = df[["ad_id", "created_at", "rome_code", "region_code"]]
+    sources = ad_queries.first_sources(con, df["ad_id"].tolist())
+    df["source"] = [sources.get(a) for a in df["ad_id"]]
     created = pd.to_datetime(df["created_at"]).dt.date
     df["in_week"] = (created >= p.week_start) & (created <= p.week_end)
     return df
@@ -107,16 +115,11 @@ def window_ads(con, scope: Scope) -> pd.DataFrame:
 
 def window_asks(con, scope: Scope) -> pd.DataFrame:
     """(ad_id, rome_code, skill_key) of every skill asked in the window (empty when none is stored)."""
-    p = scope.period
-    cte, params = ads_cte(con, "week", list(scope.rome_codes) if scope.rome_codes else None, scope.region_code,
-                          p.window_start, p.window_end)
-    try:
-        sql = asks_sql(con, within="ads")
-    except UserError:
+    if not nlp_queries.has_asked_skills(con):
         return pd.DataFrame(columns=["ad_id", "rome_code", "skill_key"])
-    return con.execute(f"""WITH {cte}, asks AS ({sql})
-        SELECT DISTINCT a.ad_id, a.rome_code, s.skill_key FROM ads a JOIN asks s USING (ad_id)
-        ORDER BY 1, 3""", params).df()
+    asks = nlp_queries.asked_skills(con, window_filter(scope)).to_pandas()
+    asks = asks[["ad_id", "rome_code", "skill_key"]].drop_duplicates()
+    return asks.sort_values(["ad_id", "skill_key"], kind="stable").reset_index(drop=True)
 
 
 def volumes(ads: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -149,8 +152,8 @@ def occupation_gaps(ctx: gaps_mod.GapContext, scope: Scope, rome_code: str, labe
     p = scope.period
     out = OccupationGaps(rome_code, label, n_ads)
     try:
-        out.report = gaps_mod.compute_gaps(ctx, rome_code=rome_code, region_code=scope.region_code,
-                                           date_from=p.window_start, date_to=p.window_end)
+        out.report = gaps_mod.compute_gaps(ctx, GapQuery(rome_code=rome_code, region_code=scope.region_code,
+                                                         date_from=p.window_start, date_to=p.window_end))
         out.modules = candidate_modules(ctx, out.report)
     except UserError as e:
         log.info("gaps of %s: %s", rome_code, e)
@@ -162,23 +165,16 @@ def occupation_gaps(ctx: gaps_mod.GapContext, scope: Scope, rome_code: str, labe
 
 
 def skill_signals(con, scope: Scope, settings: SignalSettings) -> tuple[list[Signal], Failure | None]:
+    """The signals of the window: monthly series, every occupation of the scope pooled in one test family."""
     p = scope.period
-    filters = SeriesFilters(period="month", rome_code=list(scope.rome_codes) if scope.rome_codes else None,
-                            region_code=scope.region_code, date_from=p.window_start, date_to=p.window_end)
     subject = "signaux faibles"
     try:
-        rows, exposure = demand_series(con, **filters), exposure_series(con, **filters)
+        report = signal_report(con, SignalQuery(rome_codes=scope.rome_codes, region_code=scope.region_code,
+                                                date_from=p.window_start,
+                                                date_to=p.window_end, period="month"), settings)
     except UserError as e:
         return [], Failure(subject, str(e))
-    if exposure.empty:
-        return [], Failure(subject, "aucune offre datée dans la fenêtre de 12 mois")
-    tested = assess_series(rows, exposure=exposure, settings=settings)
-    if not len(tested) or int(tested["support_reason"].isna().sum()) == 0:
-        return [], Failure(subject, f"aucune série compétence × métier n'atteint le support minimal "
-                                    f"({settings.min_ads_with_skill} offres avec la compétence, "
-                                    f"{settings.min_periods} mois avec des offres) : "
-                                    f"{int(exposure['n_ads'].sum())} offre(s), {len(tested)} série(s)")
-    return signals_from_tests(tested, period="month"), None
+    return report.signals, None
 
 
 def watched_certifications(occupations: list[OccupationGaps], limit: int) -> list[str]:
@@ -203,15 +199,13 @@ def collect_weekly(ctx: gaps_mod.GapContext, scope: Scope, *, save_modules_: boo
     watches, watch_failures = [], []
     for rncp_code in watched_certifications(occupations, scope.max_watch):
         try:
-            watches.append(watch(con, rncp_code, region_code=scope.region_code, date_from=p.window_start,
-                                 date_to=p.window_end, settings=settings))
+            watches.append(watch(con, WatchQuery(rncp_code=rncp_code, region_code=scope.region_code,
+                                                 date_from=p.window_start, date_to=p.window_end),
+                                 encoder=ctx.encoder, settings=settings))
         except UserError as e:
             watch_failures.append(Failure(rncp_code, str(e)))
-    newest = con.execute("SELECT max(created_at) FROM core_ads__job_ads").fetchone()
-    assert newest is not None  # an aggregate always returns one row
-    last = newest[0]
     return WeeklyData(
         scope=scope, ads=ads, asks=window_asks(con, scope), volumes=vol, weekly=weekly_series(ads, p),
         occupations=occupations, signals=signals, signals_failure=signals_failure, signal_settings=settings,
         watches=watches, watch_failures=watch_failures, referential_versions=queries.current_versions(con),
-        store_last_created_at=None if last is None else pd.Timestamp(last).date(), model_name=ctx.encoder.name)
+        store_last_created_at=ad_queries.newest_created_at(con), model_name=ctx.encoder.name)

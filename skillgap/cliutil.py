@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from skillgap.errors import NotFoundError, UserError
+
+Q = TypeVar("Q", bound=BaseModel)
 
 
 class Fmt(StrEnum):
@@ -44,3 +48,40 @@ def json_default(o: Any) -> Any:
     if isinstance(o, (date, datetime)):
         return o.isoformat()
     raise TypeError(type(o).__name__)
+
+
+_MESSAGES = {
+    "string_pattern_mismatch": "format invalide (motif attendu {pattern})",
+    "greater_than": "doit être supérieur à {gt}",
+    "less_than": "doit être inférieur à {lt}",
+    "literal_error": "valeur inconnue (attendu : {expected})",
+}
+
+
+def validation_message(error: Any) -> str:
+    """A French reading of one pydantic error (our own validators already speak French)."""
+    template = _MESSAGES.get(error["type"])
+    if template is not None:
+        try:
+            return template.format(**error.get("ctx", {}))
+        except (KeyError, IndexError):
+            pass
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def build_query(cls: type[Q], options: dict[str, tuple[str, Any]]) -> Q:
+    """A typed request from command-line options: ``options`` maps each option (``--rome``) to
+    (field, value). A value the record refuses is a one-line French error naming the option."""
+    fields = {field: value for field, value in options.values()}
+    try:
+        return cls(**fields)
+    except ValidationError as e:
+        by_field = {field: option for option, (field, _) in options.items()}
+        problems = []
+        for error in e.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            if field in by_field:
+                problems.append(f"{by_field[field]} {fields.get(field)!r} : {validation_message(error)}")
+            else:
+                problems.append(validation_message(error))
+        raise UserError(" ; ".join(problems)) from e

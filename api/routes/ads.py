@@ -7,71 +7,56 @@ from typing import Annotated
 import duckdb
 from fastapi import APIRouter, Path, Query
 
-from analysis.demand import ads_cte
 from api.deps import ConDep, FiltersDep, FormatDep, PageDep, ReadAccess, StateDep, WriteAccess
 from api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from api.models import Ad, AdOutcome, AdsCreate, AdsStaged, AdSummary, LinkedSkill, Mention, Page, Segment, TickedSkill
 from api.output import CSV_RESPONSE_DOC, csv_response
+from crawler import queries as ad_queries
+from models.queries import AdFilter
+from nlp import queries as nlp_queries
 from referentials import queries
-from skillgap.store import scalar
 
 router = APIRouter(prefix="/ads", tags=["ads"], responses=ERROR_RESPONSES)
 AdId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$", max_length=200,
                            examples=["france_travail:0106463"], description="identifiant skillgap de l'offre")]
-NLP_MENTIONS, NLP_LINKS, NLP_OCCUPATIONS = ("core_nlp__mentions", "core_nlp__links", "core_nlp__occupations")
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    rows = con.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_name IN (?, ?, ?)",
-                       [NLP_MENTIONS, NLP_LINKS, NLP_OCCUPATIONS]).fetchall()
-    out: dict[str, set[str]] = {}
-    for table, column in rows:
-        out.setdefault(table, set()).add(column)
-    return out
 
 
 @router.get("", response_model=Page[AdSummary], dependencies=[ReadAccess], responses={200: CSV_RESPONSE_DOC})
 def list_ads(con: ConDep, filters: FiltersDep, page: PageDep, fmt: FormatDep,
              rome_code: Annotated[str | None, Query(pattern=r"^[A-Za-z][0-9]{4}$", examples=["M1805"])] = None):
     """Offres datées (métier prédit par le NLP, sinon celui de la source ; région ; période), récentes d'abord."""
-    code = rome_code.upper() if rome_code else None
-    cte, params = ads_cte(con, "month", code, filters.region_code, filters.date_from, filters.date_to)
-    rows = con.execute(
-        f"""WITH {cte} SELECT j.ad_id, j.title, j.created_at, a.rome_code, j.region_code, j.location_label,
-                              j.company_name, count(*) OVER () AS total
-            FROM ads a JOIN core_ads__job_ads j USING (ad_id)
-            ORDER BY j.created_at DESC, j.ad_id LIMIT ? OFFSET ?""", [*params, page.limit, page.offset]).fetchall()
-    if rows:
-        total = rows[0][-1]
-    else:
-        total = scalar(con, f"WITH {cte} SELECT count(*) FROM ads", params)
-    keys = ("ad_id", "title", "created_at", "rome_code", "region_code", "location_label", "company_name")
-    items = [AdSummary(**dict(zip(keys, r[:-1], strict=True))) for r in rows]
+    f = AdFilter(rome_codes=(rome_code,) if rome_code else None, region_code=filters.region_code,
+                 date_from=filters.date_from,
+                 date_to=filters.date_to)
+    ads = nlp_queries.ads(con, f).to_pandas()
+    total = len(ads)
+    ads = ads.sort_values(["created_at", "ad_id"], ascending=[False, True], kind="stable")
+    ads = ads.iloc[page.offset : page.offset + page.limit]
+    details = ad_queries.ad_summaries(con, ads["ad_id"].tolist()).set_index("ad_id")
+    items = [AdSummary(ad_id=r.ad_id, title=details.at[r.ad_id, "title"], created_at=r.created_at.to_pydatetime(),
+                       rome_code=r.rome_code, region_code=_text(r.region_code),
+                       location_label=_text(details.at[r.ad_id, "location_label"]),
+                       company_name=_text(details.at[r.ad_id, "company_name"]))
+             for r in ads.itertuples()]
     if fmt == "csv":
         return csv_response([i.model_dump() for i in items], filename="offres")
     return Page[AdSummary](total=total, limit=page.limit, offset=page.offset, items=items)
 
 
-def _mentions(con: duckdb.DuckDBPyConnection, ad_id: str, tables: dict[str, set[str]]) -> list[Mention]:
-    if NLP_MENTIONS not in tables:
-        return []
-    section = "section" if "section" in tables[NLP_MENTIONS] else "NULL"
-    mentions = con.execute(f"""SELECT mention_id, text, start_char, end_char, {section} FROM {NLP_MENTIONS}
-                               WHERE ad_id = ? ORDER BY start_char, end_char""", [ad_id]).fetchall()
+def _text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _mentions(con: duckdb.DuckDBPyConnection, ad_id: str) -> list[Mention]:
+    mentions = nlp_queries.mentions_of_ad(con, ad_id).to_pylist()
     links: dict[str, list[LinkedSkill]] = {}
-    if NLP_LINKS in tables and mentions:
-        have = tables[NLP_LINKS]
-        score = "l.score" if "score" in have else "NULL"
-        rank = "l.rank" if "rank" in have else "NULL"
-        versions = f"({queries.current('rome')}, {queries.current('esco')})"
-        for mention_id, code, label, s, r in con.execute(
-                f"""SELECT l.mention_id, l.skill_code, any_value(k.label), any_value({score}), any_value({rank})
-                    FROM {NLP_LINKS} l JOIN {NLP_MENTIONS} m ON m.mention_id = l.mention_id AND m.ad_id = ?
-                    LEFT JOIN core_ref__skills k ON k.skill_code = l.skill_code AND k.version_id IN {versions}
-                    GROUP BY 1, 2 ORDER BY 1, 5 NULLS LAST""", [ad_id]).fetchall():
-            links.setdefault(mention_id, []).append(LinkedSkill(skill_code=code, label=label, score=s, rank=r))
-    return [Mention(mention_id=m[0], text=m[1], start_char=m[2], end_char=m[3], section=m[4],
-                    links=links.get(m[0], [])) for m in mentions]
+    if mentions:
+        rows = nlp_queries.links_of_ad(con, ad_id).to_pylist()
+        labels = queries.current_skill_labels(con, [r["skill_code"] for r in rows])
+        for r in rows:
+            links.setdefault(r["mention_id"], []).append(LinkedSkill(
+                skill_code=r["skill_code"], label=labels.get(r["skill_code"]), score=r["score"], rank=r["rank"]))
+    return [Mention(**m, links=links.get(m["mention_id"], [])) for m in mentions]
 
 
 def segments(description: str, mentions: list[Mention]) -> list[Segment]:
@@ -97,27 +82,15 @@ def segments(description: str, mentions: list[Mention]) -> list[Segment]:
 @router.get("/{ad_id}", response_model=Ad, dependencies=[ReadAccess])
 def get_ad(con: ConDep, ad_id: AdId) -> Ad:
     """Une offre avec ses compétences : cochées par l'employeur, et mentions trouvées par le NLP (positions, liens)."""
-    row = con.execute("""SELECT ad_id, title, description, created_at, company_name, rome_code, rome_label,
-                                region_code, location_label, contract_type_code
-                         FROM core_ads__job_ads WHERE ad_id = ?""", [ad_id]).fetchone()
-    if row is None:
+    ad = ad_queries.ad(con, ad_id)
+    if ad is None:
         raise ApiError(404, f"offre inconnue : {ad_id}")
-    ad = dict(zip(("ad_id", "title", "description", "created_at", "company_name", "rome_code", "rome_label",
-                   "region_code", "location_label", "contract_type_code"), row, strict=True))
-    ticked = [TickedSkill(skill_code=r[0], label=r[1], requirement=r[2]) for r in con.execute(
-        "SELECT skill_code, label, requirement FROM core_ads__ticked_skills WHERE ad_id = ? ORDER BY position",
-        [ad_id]).fetchall()]
-    tables = _tables(con)
-    mentions = _mentions(con, ad_id, tables)
-    predicted = None
-    if NLP_OCCUPATIONS in tables:
-        order = "ORDER BY rank" if "rank" in tables[NLP_OCCUPATIONS] else "ORDER BY score DESC"
-        hit = con.execute(f"SELECT rome_code FROM {NLP_OCCUPATIONS} WHERE ad_id = ? {order} LIMIT 1",
-                          [ad_id]).fetchone()
-        predicted = hit[0] if hit else None
+    ticked = [TickedSkill(**t.model_dump()) for t in ad_queries.ticked_skills(con, ad_id)]
+    mentions = _mentions(con, ad_id)
+    predicted = nlp_queries.predicted_occupation(con, ad_id)
     is_processed = bool(mentions) or predicted is not None
-    return Ad(**ad, predicted_rome_code=predicted, ticked_skills=ticked, mentions=mentions,
-              segments=segments(ad["description"], mentions), is_processed=is_processed)
+    return Ad(**ad.model_dump(), predicted_rome_code=predicted, ticked_skills=ticked, mentions=mentions,
+              segments=segments(ad.description, mentions), is_processed=is_processed)
 
 
 @router.post("", response_model=AdsStaged, status_code=202,

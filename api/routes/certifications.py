@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter
 
 from api.compute import cached_result
-from api.deps import ComputerDep, ConDep, FiltersDep, FormatDep, ReadAccess, RncpCodeDep, SettingsDep, SnapshotDep
+from api.deps import ComputerDep, ConDep, FormatDep, ReadAccess, RncpCodeDep, SettingsDep, SnapshotDep, WatchQueryDep
 from api.errors import ERROR_RESPONSES
 from api.models import Block, Certification, OccupationSummary
 from api.output import CSV_RESPONSE_DOC, csv_response
@@ -47,14 +44,11 @@ métiers liés."""
 
 @router.get("/{rncp_code}/watch", response_model=WatchReport, responses={200: CSV_RESPONSE_DOC})
 def certification_watch(con: ConDep, snapshot: SnapshotDep, computer: ComputerDep, settings: SettingsDep,
-                        rncp_code: RncpCodeDep, filters: FiltersDep, fmt: FormatDep,
-                        period: Annotated[Literal["week", "month"], Query(description="pas des séries")] = "month"):
+                        query: WatchQueryDep, fmt: FormatDep):
     """Veille : compétences des blocs rarement ou de moins en moins demandées, compétences émergentes \
 des métiers liés."""
-    params = {"rncp_code": rncp_code, "region_code": filters.region_code, "date_from": filters.date_from,
-              "date_to": filters.date_to, "period": period}
-    result, _ = cached_result(con, snapshot, computer, "watch", params,
-                              compute_on_miss=settings.api_compute_on_miss)
+    report, _ = cached_result(con, snapshot, computer, "watch", query, compute_on_miss=settings.api_compute_on_miss)
     if fmt == "csv":
-        return csv_response(result["items"], filename=f"veille-{rncp_code}")
-    return JSONResponse(result)
+        return csv_response([item.model_dump(mode="json") for item in report.items],
+                            filename=f"veille-{query.rncp_code}")
+    return report

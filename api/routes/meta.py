@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from api.deps import ComputerDep, ConDep, ReadAccess, SettingsDep
 from api.models import Health, Version
+from crawler.queries import count_ads
 from referentials import queries
 
 router = APIRouter(tags=["service"])
@@ -24,9 +25,7 @@ def _package_version() -> str:
 @router.get("/health", response_model=Health)
 def health(con: ConDep, settings: SettingsDep) -> Health:
     """Le service répond et lit le magasin (toujours ouvert, sans clé)."""
-    counted = con.execute("SELECT count(*) FROM core_ads__job_ads").fetchone()
-    assert counted is not None  # count(*) always returns one row
-    n_ads = counted[0]
+    n_ads = count_ads(con)
     return Health(status="ok", store=str(settings.store), n_ads=n_ads,
                   referentials_loaded=sorted(queries.current_versions(con)))
 

@@ -10,6 +10,8 @@ import unicodedata
 import lxml.html
 from lxml import etree
 
+from skillgap.text import fold
+
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "header", "footer", "ul", "ol", "table", "tr", "h1", "h2", "h3",
     "h4", "h5", "h6", "blockquote", "pre", "dl", "dt", "dd", "form", "hr",
@@ -84,12 +86,12 @@ def normalise_for_hash(text: str | None) -> str:
 
     >>> normalise_for_hash("Développeur  Java (H/F)") == normalise_for_hash("developpeur java h f")
     True
+    >>> normalise_for_hash("Manœuvre, cœur de métier")  # the accent fold of ``skillgap.text``
+    'manoeuvre coeur de metier'
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", text))
+    return " ".join(re.findall(r"\w+", fold(text.casefold())))  # casefold first: « ß » → « ss » as before
 
 
 def content_hash(title: str, description: str, company_name: str | None) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from crawler.pipelines.context import RunContext, context_for
-from crawler.pipelines.dedupe import Outcome
+from crawler.pipelines.dedupe import Outcome, OutcomeKind
 from models.jobad import SeenAgain
 
 
@@ -29,17 +29,17 @@ class StorePipeline:
         if not isinstance(item, Outcome):
             raise ctx.drop(f"unexpected item {type(item).__name__}")
         src = item.ad.sources[0]
-        if item.kind == "new":
+        if item.kind is OutcomeKind.NEW:
             assert item.signature is not None  # dedupe sets it on new and updated outcomes
             ctx.store.upsert_ad(item.ad, signature=item.signature, seen_at=src.first_seen_at)
             ctx.stats.inc_value("jobads/stored")
-        elif item.kind == "duplicate":
+        elif item.kind is OutcomeKind.DUPLICATE:
             ctx.store.add_source(
                 item.target_ad_id, src, content_hash=item.ad.content_hash, kind=item.duplicate_kind or "near",
                 similarity=item.similarity,
             )  # fmt: skip
             ctx.stats.inc_value(f"jobads/duplicates/{item.duplicate_kind}")
-        elif item.kind == "updated":
+        elif item.kind is OutcomeKind.UPDATED:
             if item.target_ad_id == item.ad.ad_id:
                 assert item.signature is not None  # dedupe sets it on new and updated outcomes
                 ctx.store.upsert_ad(item.ad, signature=item.signature, seen_at=src.last_seen_at)
@@ -48,7 +48,9 @@ class StorePipeline:
                     item.target_ad_id, src, content_hash=item.ad.content_hash, kind="updated", similarity=0.0
                 )
             ctx.stats.inc_value("jobads/updated")
-        else:
+        elif item.kind is OutcomeKind.UNCHANGED:
             ctx.store.touch(src.source, src.source_key, src.last_seen_at)
             ctx.stats.inc_value("jobads/unchanged")
+        else:
+            assert_never(item.kind)
         return item

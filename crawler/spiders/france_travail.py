@@ -3,8 +3,10 @@
 OAuth2 client credentials (env ``FT_CLIENT_ID`` / ``FT_CLIENT_SECRET``, never logged), token
 refresh on 401, search filtered by ROME code / département / région / commune / keywords over a
 creation-date window, ``range`` paging (206 Partial Content while more remain, 204 when nothing
-matches), the 1,150-offer cap of one search handled by halving the date window, 429 honoured with
-``Retry-After``. Base URLs come from settings ``FT_TOKEN_URL`` / ``FT_API_URL``.
+matches), the 1,150-offer cap of one search handled by halving the date window. A 429 is retried
+by ``crawler.middlewares.RetryAfterMiddleware`` after its ``Retry-After`` (bounded, ``RETRY_TIMES``
+tries; then counted as dropped ``api http 429``). Base URLs come from settings ``FT_TOKEN_URL`` /
+``FT_API_URL``.
 
 Arguments (``-a``): rome, departement, region, commune, mots_cles, since, until (ISO dates;
 default: the last 31 days).
@@ -12,11 +14,10 @@ default: the last 31 days).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -113,24 +114,15 @@ class FranceTravailSpider(scrapy.Spider):
             callback=self.parse_search,
             errback=self.on_error,
             dont_filter=True,
-            meta={"window": (since, until), "start": start, "handle_httpstatus_list": [204, 206, 401, 429]},
+            meta={"window": (since, until), "start": start, "handle_httpstatus_list": [204, 206, 401]},
         )
 
-    async def parse_search(self, response: Response) -> AsyncIterator[Any]:
+    def parse_search(self, response: Response) -> Iterator[Any]:
         since, until = response.meta["window"]
         start = response.meta["start"]
         if response.status == 401:
             self.crawler.stats.inc_value("france_travail/token_refreshed")
             yield self.token_request(self.search_request(since, until, start))
-            return
-        if response.status == 429:
-            retry_after = response.headers.get("Retry-After", b"1")
-            assert retry_after is not None  # the default applies when the header is absent
-            wait_s = float(retry_after.decode() or 1)
-            self.crawler.stats.inc_value("france_travail/rate_limited")
-            self.logger.info("429 : nouvelle tentative dans %.1f s", wait_s)
-            await asyncio.sleep(min(wait_s, 60.0))
-            yield self.search_request(since, until, start)
             return
         if response.status == 204:
             return
@@ -144,8 +136,7 @@ class FranceTravailSpider(scrapy.Spider):
             return
         if start == 0 and total > cap:
             self.crawler.stats.inc_value("france_travail/capped", total - cap)
-        for item in self._offers(response):
-            yield item
+        yield from self._offers(response)
         page = self.crawler.settings.getint("FT_PAGE_SIZE", 150)
         if response.status == 206 and start + page < min(total, cap):
             yield self.search_request(since, until, start + page)

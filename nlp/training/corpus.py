@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from crawler.queries import count_ads, iter_descriptions
 from models.training import TrainingPair
 from nlp.training.synthetic import skill_sentence, title_variants
-from referentials.queries import current, current_versions, require_loaded
+from referentials import queries
 from skillgap.errors import InsufficientDataError, UserError
 
 log = logging.getLogger(__name__)
@@ -108,56 +109,41 @@ def _texts(values: Iterable[str | None] | None) -> tuple[str, ...]:
 
 def read_referentials(con: duckdb.DuckDBPyConnection) -> ReferentialTexts:
     """All the labels of the current ROME, ESCO and (when loaded) RNCP versions of a store."""
-    require_loaded(con, "rome", "esco")
-    versions = {source: v["version_id"] for source, v in current_versions(con).items()}
-    columns = {row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'core_ref__skills'").fetchall()}
-    if "description_en" not in columns:
+    queries.require_loaded(con, "rome", "esco")
+    versions = {source: v["version_id"] for source, v in queries.current_versions(con).items()}
+    if "description_en" not in queries.skill_columns(con):
         raise UserError("magasin écrit par une version antérieure de skillgap (descriptions anglaises ESCO "
                         "absentes) : relancez `skillgap referentials load`, puis réentraînez")
     concepts: list[ConceptLabels] = []
     for source in ("rome", "esco"):
-        rows = con.execute(
-            "SELECT skill_code, kind, label, alt_labels, label_en, alt_labels_en, macro_competence_label, "
-            "description, description_en "
-            f"FROM core_ref__skills WHERE version_id = {current(source)} ORDER BY skill_code"
-        ).fetchall()
-        for code, kind, label, alts, label_en, alts_en, macro, description, description_en in rows:
-            descriptions = (("fr", description), ("en", description_en)) if source == "esco" else ()
+        for skill in queries.skill_records(con, source):
+            descriptions = (("fr", skill.description), ("en", skill.description_en)) if source == "esco" else ()
             concepts.append(ConceptLabels(
-                source=source, concept_code=code, kind=f"skill:{kind}", label=clean(label),
-                alt_labels=_texts(alts), label_en=clean(label_en), alt_labels_en=_texts(alts_en),
-                parent_label=clean(macro),
+                source=source, concept_code=skill.skill_code, kind=f"skill:{skill.kind}", label=clean(skill.label),
+                alt_labels=_texts(skill.alt_labels), label_en=clean(skill.label_en),
+                alt_labels_en=_texts(skill.alt_labels_en), parent_label=clean(skill.macro_competence_label),
                 descriptions=tuple((lang, first_sentence(text)) for lang, text in descriptions if clean(text)),
             ))
-    fiche_label = dict(con.execute(
-        f"SELECT rome_code, label FROM core_rome__occupations WHERE version_id = {current('rome')}").fetchall())
+    fiches = queries.rome_occupations(con)
+    fiche_label = dict(zip(fiches.rome_code, fiches.label, strict=True))
     for rome_code, label in sorted(fiche_label.items()):
         concepts.append(ConceptLabels(source="rome", concept_code=rome_code, kind="fiche", label=clean(label)))
-    for code, label, short_label, rome_code in con.execute(
-        "SELECT appellation_code, label, short_label, rome_code FROM core_rome__appellations "
-        f"WHERE version_id = {current('rome')} ORDER BY appellation_code"
-    ).fetchall():
+    for appellation in queries.appellation_records(con):
         concepts.append(ConceptLabels(
-            source="rome", concept_code=code, kind="appellation", label=clean(label),
-            alt_labels=_texts([short_label]), parent_label=clean(fiche_label.get(rome_code)),
+            source="rome", concept_code=appellation.appellation_code, kind="appellation",
+            label=clean(appellation.label), alt_labels=_texts([appellation.short_label]),
+            parent_label=clean(fiche_label.get(appellation.rome_code)),
         ))
-    for uri, label, alts, label_en in con.execute(
-        "SELECT esco_uri, label, alt_labels, label_en FROM core_esco__occupations "
-        f"WHERE version_id = {current('esco')} ORDER BY esco_uri"
-    ).fetchall():
+    for occupation in queries.esco_occupation_records(con):
         concepts.append(ConceptLabels(
-            source="esco", concept_code=uri, kind="occupation", label=clean(label),
-            alt_labels=_texts(alts), label_en=clean(label_en),
+            source="esco", concept_code=occupation.esco_uri, kind="occupation", label=clean(occupation.label),
+            alt_labels=_texts(occupation.alt_labels), label_en=clean(occupation.label_en),
         ))
     if "rncp" in versions:
-        for code, label, competences in con.execute(
-            "SELECT block_code, label, competences FROM core_rncp__blocks "
-            f"WHERE version_id = {current('rncp')} ORDER BY block_code, rncp_code"
-        ).fetchall():
+        for block in queries.block_records(con):
             concepts.append(ConceptLabels(
-                source="rncp", concept_code=code, kind="block", label=clean(label),
-                extra_texts=_texts(competences),
+                source="rncp", concept_code=block.block_code, kind="block", label=clean(block.label),
+                extra_texts=_texts(block.competences),
             ))
     if not any(lang == "en" for c in concepts for lang, _ in c.descriptions):
         log.warning("ESCO chargé sans descriptions anglaises (chargement ancien ou fichiers qui n'en ont pas) : "
@@ -217,12 +203,15 @@ def read_ad_phrases(con: duckdb.DuckDBPyConnection, *, limit: int, seed: int) ->
 
     if limit <= 0:
         return []
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "core_ads__job_ads" not in tables:
+    try:
+        n_ads = count_ads(con)
+    except duckdb.CatalogException:  # a store without the ads tables
+        n_ads = 0
+    if n_ads == 0:
         raise InsufficientDataError("--ad-phrases : le magasin ne contient aucune offre "
                                     "(lancez d'abord `skillgap ingest` ou une collecte)")
     phrases: dict[str, None] = {}
-    for (description,) in con.execute("SELECT description FROM core_ads__job_ads ORDER BY ad_id").fetchall():
+    for description in iter_descriptions(con):
         for candidate in extract_candidates(strip_markup(description or "")):
             if text := clean(candidate.text):
                 phrases.setdefault(text, None)

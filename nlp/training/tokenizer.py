@@ -49,7 +49,9 @@ def _is_punctuation(ch: str) -> bool:
 def split_words(text: str) -> list[str]:
     """Python twin of the tokenizer's normaliser + pre-tokeniser (lowercase, accents and control
     characters removed, split on whitespace and punctuation), fast on a whole corpus at once;
-    ``tests/unit/nlp/test_training.py`` checks that both agree.
+    ``tests/unit/nlp/test_training.py`` checks that both agree. Deliberately not
+    ``skillgap.text.fold``: it must reproduce the tokenizer's BERT normaliser, which keeps « œ »
+    and « æ » (a trained model's vocabulary depends on it).
 
     >>> split_words("Gérer l'ÉQUIPE (H/F)")
     ['gerer', 'l', "'", 'equipe', '(', 'h', '/', 'f', ')']

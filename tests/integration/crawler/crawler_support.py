@@ -42,13 +42,15 @@ WRITTEN_OFFERS = [
 
 
 class FakeFranceTravail:
-    """Token endpoint + /offres/search over a list of offers; one 429 and one token expiry on purpose."""
+    """Token endpoint + /offres/search over a list of offers; one 429 and one token expiry on purpose
+    (or a 429 on every search with ``always_rate_limited``)."""
 
     def __init__(self, offers: list[dict], *, page_cap: int, max_results: int):
         self.offers = sorted(offers, key=lambda o: o["dateCreation"])
         self.page_cap, self.max_results = page_cap, max_results
         self.tokens_issued = 0
         self.searches = 0
+        self.always_rate_limited = False  # every search answers 429 (Retry-After: 0)
         self.log: list[tuple[int, str]] = []
         self._lock = threading.Lock()
 
@@ -75,6 +77,8 @@ class FakeFranceTravail:
         with self._lock:
             self.searches += 1
             n = self.searches
+        if self.always_rate_limited:
+            return 429, {"Retry-After": "0"}, b""
         if n == 2:
             return 429, {"Retry-After": "1"}, b""
         auth = headers.get("Authorization", "")

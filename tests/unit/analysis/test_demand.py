@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.demand import demand_series, exposure_series, item_series
+from models.queries import AdFilter
 from skillgap.errors import UserError
 from skillgap.store import connect
 
@@ -52,9 +53,10 @@ def test_counts_distinct_ads_with_exposure(con):
 
 
 def test_filters(con):
-    assert demand_series(con, region_code="84")["skill_key"].tolist() == ["300204", "phrase:connaître docker"]
-    assert demand_series(con, date_from=dt.date(2024, 2, 1))["skill_key"].tolist() == ["115801"]
-    assert exposure_series(con, rome_code="K2303")["n_ads"].tolist() == [1]
+    assert demand_series(con, AdFilter(region_code="84"))["skill_key"].tolist() == ["300204",
+                                                                                    "phrase:connaître docker"]
+    assert demand_series(con, AdFilter(date_from=dt.date(2024, 2, 1)))["skill_key"].tolist() == ["115801"]
+    assert exposure_series(con, AdFilter(rome_codes="K2303"))["n_ads"].tolist() == [1]
     assert len(exposure_series(con, period="week")) == 4
 
 
@@ -64,7 +66,7 @@ RUN = ("model-x", "v1", "{}", "rome:x", SEEN)
 def test_predicted_occupation_wins_over_the_source_code(con):
     con.execute("INSERT INTO core_nlp__occupations VALUES ('a1', 'M1811', 'M1805', 0.9, ['M1811', 'M1805'], "
                 "[0.9, 0.5], ?, ?, ?, ?, ?)", list(RUN))
-    expo = exposure_series(con, date_to=dt.date(2024, 1, 31))
+    expo = exposure_series(con, AdFilter(date_to=dt.date(2024, 1, 31)))
     assert sorted(zip(expo["rome_code"], expo["n_ads"], strict=True)) == [("M1805", 1), ("M1811", 1)]
 
 
@@ -92,7 +94,7 @@ def test_nlp_mentions_linked_or_phrase(con):
 
 def test_item_series_counts_an_ad_once_per_item(con):
     mapping = pd.DataFrame({"item_key": ["B1#0", "B1#0"], "skill_key": ["300204", "phrase:connaître docker"]})
-    rows, expo = item_series(con, mapping, rome_codes=["M1805"])
+    rows, expo = item_series(con, mapping, AdFilter(rome_codes=["M1805"]))
     assert rows[["skill_key", "n_ads_with_skill", "n_ads"]].values.tolist() == [["B1#0", 2, 2]]
     assert expo["n_ads"].sum() == 3
 
@@ -104,4 +106,4 @@ def test_empty_store_is_a_clear_error(tmp_path):
     with pytest.raises(UserError, match="aucune compétence demandée"):
         demand_series(con)
     with pytest.raises(UserError, match="période inconnue"):
-        exposure_series(con, period="day")
+        exposure_series(con, period="day")  # type: ignore[arg-type]

@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.watch import block_items, lexical_match, watch, wilson_interval
+from analysis.coverage import match_block_items, thresholds_for
+from analysis.stats import wilson_interval
+from analysis.watch import block_items, watch
+from models.queries import WatchQuery
 from skillgap.errors import UserError
 from skillgap.store import connect
 
@@ -33,7 +36,7 @@ def con(tmp_path):
     con.execute("""INSERT INTO core_rncp__blocks VALUES
         ('rncp-test', 'RNCP1BC01', 'RNCP1', 'Exploitation', ['Administrer un système d''informations',
                                                              'Programmer en COBOL sur grands systèmes'], NULL, 'test'),
-        ('rncp-test', 'RNCP1BC02', 'RNCP1', 'Gérer la sécurité informatique', NULL, NULL, NULL),
+        ('rncp-test', 'RNCP1BC02', 'RNCP1', 'Conduire un chariot élévateur', NULL, NULL, NULL),
         ('rncp-test', 'RNCP2BC01', 'RNCP2', 'Bloc', NULL, NULL, NULL)""")
     rng = np.random.default_rng(0)
     ads, ticks = [], []
@@ -45,7 +48,7 @@ def con(tmp_path):
             if rng.uniform() < 0.4:
                 ticks.append((ad_id, 0, "300204", "Administrer un système d'informations"))
             if rng.uniform() < 0.4 * 0.25 ** (m / 12):  # falls to a quarter each year
-                ticks.append((ad_id, 1, "115801", "Gérer la sécurité informatique"))
+                ticks.append((ad_id, 1, "115801", "Conduire un chariot élévateur"))
     ads_df = pd.DataFrame(ads, columns=["ad_id", "created_at", "rome_code"])  # noqa: F841 - read by DuckDB below
     ticks_df = pd.DataFrame(ticks, columns=["ad_id", "position", "skill_code", "label"])  # noqa: F841 - read by DuckDB
     con.execute("""INSERT INTO core_ads__job_ads (ad_id, title, description, created_at, rome_code, region_code,
@@ -56,31 +59,30 @@ def con(tmp_path):
     con.close()
 
 
-LEXICAL = ("lexical", lexical_match, 0.5)
-
-
-def test_watch_finds_declining_and_not_found_items(con):
-    # the statistics of watch, with the lexical matcher so that the hand-made store decides the matches
-    report = watch(con, "RNCP1", matcher=LEXICAL)
+def test_watch_finds_declining_and_not_found_items(con, encoder):
+    # the statistics of watch, with the real default model matching the items to the demanded skills
+    report = watch(con, WatchQuery(rncp_code="RNCP1"), encoder=encoder)
     assert report.rome_codes == ["M1805", "M1811"] and report.n_ads == 960
     status = {i.item_label: (i.status, i.item_source) for i in report.items}
     assert status == {
         "Administrer un système d'informations": ("demanded", "competence"),
         "Programmer en COBOL sur grands systèmes": ("not_found", "competence"),
-        "Gérer la sécurité informatique": ("declining", "block_title"),
+        "Conduire un chariot élévateur": ("declining", "block_title"),
     }
     declining = next(i for i in report.items if i.status == "declining")
     assert declining.rate_ratio_per_year < 0.5 and declining.trend_q_value < 0.05
     assert report.referential_versions == {"rncp": "rncp test", "rome": "rome test"}
+    # one model for the whole report: the matcher's, named with its threshold
+    assert report.model_name == encoder.name and report.match_threshold == thresholds_for(encoder.name).partial
 
 
-def test_watch_clear_errors(con):
+def test_watch_clear_errors(con, encoder):
     with pytest.raises(UserError, match="inconnue"):
-        watch(con, "RNCP999")
+        watch(con, WatchQuery(rncp_code="RNCP999"), encoder=encoder)
     with pytest.raises(UserError, match="aucun métier ROME lié"):
-        watch(con, "RNCP2")
+        watch(con, WatchQuery(rncp_code="RNCP2"), encoder=encoder)
     with pytest.raises(UserError, match="pas assez d'offres"):
-        watch(con, "RNCP1", date_from=dt.date(2024, 12, 1))
+        watch(con, WatchQuery(rncp_code="RNCP1", date_from=dt.date(2024, 12, 1)), encoder=encoder)
 
 
 def test_wilson_interval_covers_the_share():
@@ -88,9 +90,7 @@ def test_wilson_interval_covers_the_share():
     assert low < 0.1 < high and round(low, 3) == 0.055
 
 
-def test_lexical_match_and_block_items():
-    skills = pd.DataFrame({"skill_key": ["a"], "skill_label": ["Administrer un système d'informations"]})
-    assert lexical_match(["administrer des systèmes d'information"], skills)["score"].iloc[0] == pytest.approx(1.0)
+def test_block_items():
     blocks = pd.DataFrame({"block_code": ["B1", "B2"], "rncp_code": "R", "label": ["Titre 1", "Titre 2"],
                            "competences": [["c1", "c2"], None]})
     items = block_items(blocks)
@@ -98,12 +98,8 @@ def test_lexical_match_and_block_items():
         ["B1#0", "c1", "competence"], ["B1#1", "c2", "competence"], ["B2#0", "Titre 2", "block_title"]]
 
 
-def test_default_matcher_is_the_embedding_matcher_of_coverage():
-    from analysis.coverage import match_block_items
-    from analysis.watch import default_matcher
-
-    name, matcher, threshold = default_matcher()
-    assert name == "analysis.coverage.match_block_items" and matcher is match_block_items and 0 < threshold < 1
+def test_block_items_are_matched_with_the_callers_encoder_at_its_partial_threshold(encoder):
+    threshold = thresholds_for(encoder.name).partial
     skills = pd.DataFrame({"skill_key": ["a", "b"], "skill_label": ["Gérer les sauvegardes informatiques", "Cuisiner"]})
-    found = matcher(["Gérer des sauvegardes"], skills)
+    found = match_block_items(encoder, ["Gérer des sauvegardes"], skills)
     assert found.skill_key.tolist() == ["a"] and found.score.iloc[0] >= threshold

@@ -1,8 +1,10 @@
 import json
 
+import pytest
+import typer
 from typer.testing import CliRunner
 
-from skillgap.cli import app, build_app
+from skillgap.cli import SkillgapGroup
 
 runner = CliRunner()
 
@@ -16,8 +18,19 @@ def test_report_ends_with_one_json_object(capsys):
     assert "exact_code_acc@1: 0.25" in lines
 
 
-def test_missing_ads_file_is_a_user_error(tmp_path):
-    build_app()
-    result = runner.invoke(app, ["eval", "skills", "--ads", str(tmp_path / "none.jsonl"), "--store",
-                                 str(tmp_path / "no.duckdb")])
-    assert result.exit_code != 0
+@pytest.mark.parametrize("command", ["skills", "occupations"])
+def test_missing_ads_file_is_a_user_error(tmp_path, monkeypatch, command):
+    """The store and the engine are stubbed, so only the ``--ads`` file can be missing."""
+    import nlp.cli
+    from nlp.engine import NlpEngine
+
+    monkeypatch.setattr(nlp.cli, "_setup", lambda store, model, rerank=None: (None, None, tmp_path))
+    monkeypatch.setattr(NlpEngine, "create", classmethod(lambda cls, ref, config, *, cache_dir: object()))
+    app = typer.Typer(cls=SkillgapGroup)
+    groups = {"eval": typer.Typer(), "bench": typer.Typer()}
+    app.add_typer(groups["eval"], name="eval")
+    nlp.cli.register(app, groups)
+    missing = tmp_path / "none.jsonl"
+    result = runner.invoke(app, ["eval", command, "--ads", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"erreur : {missing} : fichier introuvable"

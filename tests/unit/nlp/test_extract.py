@@ -105,3 +105,32 @@ def test_boilerplate_words_cover_every_alternative():
         literal = re.sub(r"\\b|[?()]", "", alternative)
         assert any(word in literal for word in sections._BOILERPLATE_WORDS), alternative
     assert is_boilerplate("Tickets resto et mutuelle") and not is_boilerplate("Exprimer un besoin client")
+
+
+def test_max_words_cuts_the_clause_and_defaults_to_the_config():
+    import inspect
+
+    from nlp.config import ExtractionConfig, load_config
+
+    words = [f"mot{i}" for i in range(30)]
+    text = "Profil :\n" + "Savoir " + " ".join(words)
+    clause = {c.method: c for c in extract_candidates(text)}["clause"]
+    assert len(clause.text.split()) == 24
+    short = {c.method: c for c in extract_candidates(text, max_words=5)}["clause"]
+    assert short.text == "Savoir mot0 mot1 mot2 mot3"
+    assert text[short.start_char : short.end_char] == short.text
+    default = inspect.signature(extract_candidates).parameters["max_words"].default
+    assert default == inspect.signature(line_candidates).parameters["max_words"].default
+    assert default == ExtractionConfig().max_words == load_config().extraction.max_words  # today's behaviour
+
+
+def test_engine_passes_max_words():
+    from nlp.config import load_config
+    from nlp.engine import NlpEngine
+
+    config = load_config()
+    engine = NlpEngine.__new__(NlpEngine)  # ``candidates`` needs only the config and the matcher
+    engine.config = config.model_copy(update={"extraction": config.extraction.model_copy(update={"max_words": 4})})
+    engine.matcher = None  # type: ignore[assignment]
+    text = "Profil :\nSavoir " + " ".join(f"x{i}" for i in range(10))
+    assert [c.text for c in engine.candidates(text) if c.method == "clause"] == ["Savoir x0 x1 x2"]
