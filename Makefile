@@ -17,7 +17,7 @@ TORCH_WHEELS ?= /opt/wheels
 LOCK_OPTS := --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes \
              --no-header --annotation-style line --no-emit-package torch
 
-.PHONY: setup install demo test lint lock clean
+.PHONY: setup install demo test lint lock clean setup-spark
 
 setup: $(STAMP)
 
@@ -39,6 +39,12 @@ install:
 	$(PIP) install --quiet --no-deps .
 	$(PIP) check
 
+# The [spark] extra (pyspark 4 + py4j, requirements/spark.lock) on top of `make setup`; needs Java 17
+# to run (`skillgap process --engine spark`, the Spark tests). `make test` passes without it.
+setup-spark: setup
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/spark.lock
+	$(PIP) check
+
 demo: setup
 	$(VENV)/bin/skillgap demo
 
@@ -57,6 +63,13 @@ lock: setup
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra train --extra dev $(LOCK_OPTS) \
 	  --find-links $(TORCH_WHEELS) --constraint requirements/torch-cpu.txt -o requirements/dev.lock
 	! grep -qiE '^(nvidia|triton|cuda)' requirements/dev.lock || { echo "make lock: CUDA packages in dev.lock"; exit 2; }
+	# [spark] alone (pyspark, py4j), constrained by dev.lock: never in runtime.lock / dev.lock
+	printf 'pyspark>=4.0,<5\npy4j>=0.10.9.7,<0.10.10\n' | $(VENV)/bin/uv pip compile --quiet - $(LOCK_OPTS) \
+	  --constraint requirements/dev.lock -o requirements/spark.lock.tmp
+	{ echo "# [spark] extra only (pyspark 4 + py4j; Java 17 needed at run time), resolved by \`make lock\` with"; \
+	  echo "# the versions of dev.lock as constraints; installed by \`make setup-spark\` (--require-hashes --no-deps)."; \
+	  cat requirements/spark.lock.tmp; } > requirements/spark.lock
+	rm -f requirements/spark.lock.tmp
 
 clean:
 	rm -rf $(VENV) data/*.duckdb

@@ -71,7 +71,7 @@ def demand_series(con: duckdb.DuckDBPyConnection, f: AdFilter | None = None, *,
             WITH exposure AS (SELECT period_start, rome_code, count(DISTINCT ad_id) AS n_ads FROM _demand_ads
                               GROUP BY ALL),
             k AS (SELECT period_start, rome_code, skill_key, count(DISTINCT ad_id) AS n_ads_with_skill,
-                         mode(label) AS label
+                         mode(label ORDER BY label) AS label  -- ties: the smallest (plain mode: any of them)
                   FROM _demand_asks GROUP BY ALL)
             SELECT k.period_start, k.rome_code, k.skill_key, coalesce(r.ref_label, k.label) AS skill_label,
                    k.n_ads_with_skill, e.n_ads

@@ -20,10 +20,12 @@ import pandas as pd
 
 from analysis.config import get_config
 from analysis.coverage import CoverageIndex, build_index, candidate_certifications, cover, thresholds_for
+from analysis.reviews import apply_reviews, remap_merges
 from analysis.stats import wilson_interval
 from crawler import queries as ad_queries
 from models.analysis import Coverage, EvidenceAd, GapReport, SkillDemand
 from models.queries import AdFilter, GapQuery
+from models.review import ReviewSet
 from nlp import queries as nlp_queries
 from nlp.embed import Encoder
 from referentials import queries
@@ -114,9 +116,9 @@ def _evidence(con: duckdb.DuckDBPyConnection, ads: pd.DataFrame, asks: pd.DataFr
     return {key: tuple(found) for key, found in out.items()}
 
 
-def compute_gaps(ctx: GapContext, query: GapQuery) -> GapReport:
+def compute_gaps(ctx: GapContext, query: GapQuery, *, reviews: ReviewSet | None = None) -> GapReport:
     """The gap report of one occupation (see module docstring): the one function the CLI, the API
-    and the weekly report call."""
+    and the weekly report call; ``reviews``: reviewers' decisions to apply (``analysis.reviews``)."""
     con, cfg, rome_code = ctx.con, get_config().gaps, query.rome_code
     fiche = queries.occupation(con, rome_code)
     if fiche is None:
@@ -127,6 +129,7 @@ def compute_gaps(ctx: GapContext, query: GapQuery) -> GapReport:
                                     "la couverture ne peut pas être évaluée (essayez --all-active pour toutes "
                                     "les certifications actives)")
     ads, asks = ad_skills(con, query.ads())
+    asks = remap_merges(asks, reviews)
     if ads.empty:
         where = f" en région {query.region_code}" if query.region_code else ""
         raise InsufficientDataError(f"aucune offre pour {rome_code}{where} sur la période demandée : "
@@ -154,11 +157,11 @@ def compute_gaps(ctx: GapContext, query: GapQuery) -> GapReport:
     basis = (f"{with_items} bloc(s) avec liste de compétences, "
              f"{blocks.block_code.nunique() - with_items} bloc(s) évalué(s) sur leur seul intitulé")
     versions = {k: v["version_id"] for k, v in queries.current_versions(con).items()}
-    return GapReport(
+    return apply_reviews(GapReport(
         rome_code=rome_code, rome_label=fiche["label"], region_code=query.region_code, date_from=query.date_from,
         date_to=query.date_to, n_ads=len(ads), is_significant=len(ads) >= cfg.min_ads, min_ads=cfg.min_ads,
         n_candidate_certifications=len(set(blocks.rncp_code)), coverage_basis=basis, skills=tuple(skills),
-        model_name=index.model_name, referential_versions=versions)
+        model_name=index.model_name, referential_versions=versions), reviews)
 
 
 def gaps_rows(report: GapReport) -> pd.DataFrame:

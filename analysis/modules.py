@@ -24,6 +24,7 @@ from analysis.gaps import GapContext, ad_skills, compute_gaps
 from analysis.stats import wilson_interval
 from models.analysis import CandidateModule, GapReport, ModulesReport, SkillDemand
 from models.queries import AdFilter, GapQuery
+from models.review import ReviewSet
 from referentials import queries
 
 CLUSTERING = ("agglomératif, lien moyen, distance cosinus, similarité moyenne ≥ {:.3f} "
@@ -100,9 +101,9 @@ def candidate_modules(ctx: GapContext, report: GapReport) -> list[CandidateModul
     return modules
 
 
-def compute_modules(ctx: GapContext, query: GapQuery) -> ModulesReport:
-    """The candidate modules of one occupation, with the gap report they come from."""
-    report = compute_gaps(ctx, query)
+def compute_modules(ctx: GapContext, query: GapQuery, *, reviews: ReviewSet | None = None) -> ModulesReport:
+    """The candidate modules of one occupation, with the gap report they come from (reviews applied)."""
+    report = compute_gaps(ctx, query, reviews=reviews)
     return ModulesReport(report=report, modules=tuple(candidate_modules(ctx, report)))
 
 

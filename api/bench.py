@@ -95,8 +95,10 @@ def bench_api(store: Path, *, rome_code: str, n_ads: int = 100_000, rate: float 
         # the copy keeps the caller's embedding cache (phrase vectors), else the first computation re-embeds all
         env = {**os.environ, "SKILLGAP_STORE": str(copy),
                "SKILLGAP_CACHE_DIR": str(get_settings().resolved_cache_dir())}
-        server = subprocess.Popen([sys.executable, "-m", "skillgap", "serve", "--port", str(port),
-                                   "--store", str(copy)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # the service as `skillgap serve` runs it: uvicorn over create_app (settings from SKILLGAP_STORE)
+        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
+                                   "--host", "127.0.0.1", "--port", str(port)],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             _wait_ready(base, server)
             url = f"{base}/occupations/{rome_code}/gaps"

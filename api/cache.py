@@ -9,7 +9,9 @@ An entry's key hashes:
 - the *fingerprint* of everything a result is computed from: the current referential versions,
   the analysis config (thresholds…), and for each table the analysis reads (ads, ticked skills,
   NLP mentions / links / occupation predictions) its row count and an order-independent hash of
-  its rows (``bit_xor`` of row hashes; for the ads, of id, content hash, occupation, region, date).
+  its rows (``bit_xor`` of row hashes; for the ads, of id, content hash, occupation, region, date),
+- for gaps and modules, the digest of the reviewers' decisions in force for the occupation
+  (``with_reviews``): a new decision is a new entry, never a stale one.
 
 Any new, changed or deleted ad, any reprocessing, any new referential version changes the
 fingerprint, so the old entry is no longer found (and is pruned at the next write). The
@@ -31,10 +33,10 @@ from typing import Any
 import duckdb
 
 from api.state import ApiState
-from skillgap.cliutil import json_default
+from models.base import json_default
 
 #: bump whenever the JSON shape of a cached result changes (GapReport, modules, signals, watch)
-RESULT_SCHEMA_VERSION = 3  # 3: typed results (GapSummary / ModulesReport / SignalReport, watch model)
+RESULT_SCHEMA_VERSION = 4  # 3: typed results (GapSummary / ModulesReport / SignalReport, watch model); 4: reviews
 
 @dataclass(frozen=True)
 class CacheEntry:
@@ -92,6 +94,11 @@ def params_key(kind: str, params: dict[str, Any]) -> str:
     return json.dumps({"kind": kind, **params}, default=json_default, sort_keys=True)
 
 
+def with_reviews(fp: str, digest: str | None) -> str:
+    """The fingerprint of a result that also depends on reviewers' decisions (their digest)."""
+    return fp if digest is None else f"{fp}|reviews:{digest}"
+
+
 def cache_key(kind: str, params: dict[str, Any], fp: str) -> str:
     return hashlib.sha256(f"{params_key(kind, params)}|{fp}".encode()).hexdigest()
 
@@ -101,6 +108,19 @@ def lookup(state: ApiState, key: str) -> CacheEntry | None:
     if row is None:
         return None
     return CacheEntry(payload=row[0], computed_at=datetime.fromisoformat(row[1]), compute_s=row[2])
+
+
+def lookup_many(state: ApiState, keys: list[str]) -> dict[str, CacheEntry]:
+    """The entries found among ``keys``, by key, in one transaction (pages listing occupations)."""
+    found: dict[str, CacheEntry] = {}
+    with state.connect() as con:
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            rows = con.execute("SELECT cache_key, payload, computed_at, compute_s FROM result_cache "
+                               f"WHERE cache_key IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+            found.update({r[0]: CacheEntry(payload=r[1], computed_at=datetime.fromisoformat(r[2]), compute_s=r[3])
+                          for r in rows})
+    return found
 
 
 def save(state: ApiState, *, kind: str, params: dict[str, Any], fp: str, model_name: str | None,

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -24,10 +26,10 @@ from api import cache
 from api.errors import user_error_status
 from api.state import ApiState
 from models.analysis import GapReport, ModulesReport
-from models.base import Record
+from models.base import Record, json_default
 from models.queries import GapQuery, SignalQuery, WatchQuery
+from models.review import ReviewSet
 from models.signals import SignalReport, WatchReport
-from skillgap.cliutil import json_default
 from skillgap.errors import UserError
 
 if TYPE_CHECKING:
@@ -90,9 +92,9 @@ class Engine:
         return GapContext(con, self.encoder, index=self._index)
 
     def compute(self, con: duckdb.DuckDBPyConnection, kind: str, query: Record, *,
-                save_modules: Callable[[list[Any]], None]) -> Record:
-        """The result of ``kind`` for ``query`` (raises UserError); modules are kept by ``save_modules``.
-        The same functions as the CLI and the weekly report."""
+                save_modules: Callable[[list[Any]], None], reviews: ReviewSet | None = None) -> Record:
+        """The result of ``kind`` for ``query`` (raises UserError); modules are kept by ``save_modules``;
+        ``reviews`` apply to gaps and modules. The same functions as the CLI and the weekly report."""
         _kind_of(kind, query)
         if isinstance(query, GapQuery):
             from analysis.gaps import compute_gaps
@@ -101,8 +103,8 @@ class Engine:
             ctx = self._context(con)
             try:
                 if kind == "gaps":
-                    return compute_gaps(ctx, query)
-                result = compute_modules(ctx, query)
+                    return compute_gaps(ctx, query, reviews=reviews)
+                result = compute_modules(ctx, query, reviews=reviews)
             finally:
                 self._index = ctx.index
             save_modules(list(result.modules))
@@ -141,6 +143,21 @@ def load_module(state: ApiState, con: duckdb.DuckDBPyConnection, module_id: str)
     return load_store_module(con, module_id)
 
 
+def query_reviews(state: ApiState, query: Record, fp: str, *,
+                  trail: dict[str, list[Any]] | None = None) -> tuple[ReviewSet | None, str]:
+    """(decisions in force for a gap / module query, the fingerprint including their digest);
+    ``trail``: every decision by occupation, read once by a caller with many queries (else read here)."""
+    from api.reviews import in_force, review_set
+
+    reviews = None
+    if isinstance(query, GapQuery):
+        if trail is None:
+            reviews = review_set(state, query.rome_code)
+        elif decisions := in_force(trail.get(query.rome_code, [])):
+            reviews = ReviewSet(rome_code=query.rome_code, decisions=tuple(decisions))
+    return reviews, cache.with_reviews(fp, reviews.digest() if reviews else None)
+
+
 def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, kind: str, query: Record,
                *, fp: str | None = None, save_modules: Callable[[list[Any]], None] | None = None) -> cache.CacheEntry:
     """The cached entry of (kind, query), computed and stored first when absent.
@@ -154,14 +171,15 @@ def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, 
     _kind_of(kind, query)
     model_name = engine.encoder.name
     params = query.model_dump(mode="json")
-    fp = fp or cache.fingerprint(con, model_name=model_name)
+    reviews, fp = query_reviews(state, query, fp or cache.fingerprint(con, model_name=model_name))
     hit = cache.lookup(state, cache.cache_key(kind, params, fp))
     if hit is not None:
         return hit
     started = time.perf_counter()
     keep = save_modules or (lambda modules: save_state_modules(state, modules))
     try:
-        payload: dict[str, Any] = {"ok": engine.compute(con, kind, query, save_modules=keep).model_dump(mode="json")}
+        payload: dict[str, Any] = {"ok": engine.compute(con, kind, query, save_modules=keep,
+                                                   reviews=reviews).model_dump(mode="json")}
     except UserError as e:
         status, code = user_error_status(e)
         payload = {"error": {"status": status, "code": code, "message": str(e)}}
@@ -169,6 +187,45 @@ def run_cached(con: duckdb.DuckDBPyConnection, state: ApiState, engine: Engine, 
     log.info("computed %s %s in %.1f s", kind, params, elapsed)
     return cache.save(state, kind=kind, params=params, fp=fp, model_name=model_name,
                       payload=json.dumps(payload, default=json_default, ensure_ascii=False), compute_s=elapsed)
+
+
+class Parsed(NamedTuple):
+    """A cache entry read: its typed result, or the cached error (``{"status", "code", "message"}``)."""
+
+    result: Any
+    error: dict[str, Any] | None
+    entry: cache.CacheEntry
+
+
+class ParsedResults:
+    """Typed results of cache entries by cache key, the ``size`` most recently used kept. An entry never
+    changes under its key (the key hashes the request, the snapshot's fingerprint and the reviews'
+    digest), and parsing + validating a 200-skill gap report costs more than reading it."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._lock = threading.Lock()
+        self._size = size
+        self._items: OrderedDict[str, Parsed] = OrderedDict()
+
+    def get(self, key: str) -> Parsed | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def parse(self, spec: Kind, key: str | None, entry: cache.CacheEntry) -> Parsed:
+        """The entry read; kept under ``key`` unless None."""
+        payload = json.loads(entry.payload)
+        item = (Parsed(None, payload["error"], entry) if "error" in payload
+                else Parsed(spec.result.model_validate(payload["ok"]), None, entry))
+        if key is not None:
+            with self._lock:
+                self._items[key] = item
+                self._items.move_to_end(key)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return item
 
 
 class Computer:
@@ -179,6 +236,7 @@ class Computer:
         self.state = state
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillgap-compute")
         self.fingerprints = cache.FingerprintMemo()
+        self.results = ParsedResults()
         self.engine: Engine = self._pool.submit(lambda: Engine(encoder_factory())).result()
 
     @property
@@ -235,7 +293,7 @@ def warm_cache(con: duckdb.DuckDBPyConnection, state: ApiState, rome_codes: list
         for region_code in region_codes:
             for kind in kinds:
                 query = GapQuery(rome_code=rome_code, region_code=region_code)
-                key = cache.cache_key(kind, query.model_dump(mode="json"), fp)
+                key = cache.cache_key(kind, query.model_dump(mode="json"), query_reviews(state, query, fp)[1])
                 if cache.lookup(state, key) is not None:
                     counts["cached"] += 1
                     continue
@@ -257,14 +315,44 @@ def cached_result(con: duckdb.DuckDBPyConnection, snapshot: Path, computer: Comp
 
     spec = _kind_of(kind, query)
     fp = computer.fingerprints.get(con, model_name=computer.model_name, snapshot=str(snapshot))
-    entry = cache.lookup(computer.state, cache.cache_key(kind, query.model_dump(mode="json"), fp))
-    if entry is None:
-        if not compute_on_miss:
-            raise ApiError(503, f"résultat {kind} pas encore calculé pour ces paramètres : lancez "
-                           "`skillgap api warm` (SKILLGAP_API_COMPUTE_ON_MISS=false)", code="not_computed")
-        entry = computer.run(kind, query)
-    payload = json.loads(entry.payload)
-    if "error" in payload:
-        err = payload["error"]
+    _, fp = query_reviews(computer.state, query, fp)
+    key = cache.cache_key(kind, query.model_dump(mode="json"), fp)
+    parsed = computer.results.get(key)
+    if parsed is None:
+        entry = cache.lookup(computer.state, key)
+        if entry is None:
+            if not compute_on_miss:
+                raise ApiError(503, f"résultat {kind} pas encore calculé pour ces paramètres : lancez "
+                               "`skillgap api warm` (SKILLGAP_API_COMPUTE_ON_MISS=false)", code="not_computed")
+            # computed on the newest snapshot, whose key may not be this one: not kept under it
+            parsed = computer.results.parse(spec, None, computer.run(kind, query))
+        else:
+            parsed = computer.results.parse(spec, key, entry)
+    if parsed.error is not None:
+        err = parsed.error
         raise ApiError(err["status"], err["message"], code=err["code"])
-    return spec.result.model_validate(payload["ok"]), entry
+    return parsed.result, parsed.entry
+
+
+def cached_results(con: duckdb.DuckDBPyConnection, snapshot: Path, computer: Computer, kind: str,
+                   queries: list[Record]) -> list[Any]:
+    """The typed result of each of ``queries`` the cache has, else None (a miss or a cached error); never
+    computes. One read of the decisions and one of the cache for them all (pages listing occupations)."""
+    from api.reviews import audit_trail
+
+    if not queries:
+        return []
+    spec = _kind_of(kind, queries[0])
+    for query in queries:
+        _kind_of(kind, query)
+    fp = computer.fingerprints.get(con, model_name=computer.model_name, snapshot=str(snapshot))
+    trail: dict[str, list[Any]] = {}
+    if spec.query is GapQuery:
+        for decision in audit_trail(computer.state):
+            trail.setdefault(decision.rome_code, []).append(decision)
+    keys = [cache.cache_key(kind, q.model_dump(mode="json"), query_reviews(computer.state, q, fp, trail=trail)[1])
+            for q in queries]
+    parsed = {k: p for k in keys if (p := computer.results.get(k)) is not None}
+    for key, entry in cache.lookup_many(computer.state, [k for k in keys if k not in parsed]).items():
+        parsed[key] = computer.results.parse(spec, key, entry)
+    return [p.result if (p := parsed.get(k)) is not None and p.error is None else None for k in keys]

@@ -65,6 +65,9 @@ def create_app(settings: ApiSettings | None = None, *, encoder_factory: EncoderF
     errors.install(app)
     for module in (occupations, certifications, signals, ads, modules, meta):
         app.include_router(module.router)
+    from web.app import mount
+
+    mount(app)  # the web application at /app/ (web/README.md)
     return app
 
 

@@ -8,7 +8,8 @@ write at the same time (WAL journal, busy timeout):
 - ``api_keys``: API keys, as salted SHA-256 of a random 256-bit secret (``api.keys``);
 - ``result_cache``: computed analysis results by cache key (``api.cache``);
 - ``modules``: candidate modules the service computed (its store snapshot is read-only);
-- ``staged_ads``: ads received by ``POST /ads``, imported into the store by the next batch.
+- ``staged_ads``: ads received by ``POST /ads``, imported into the store by the next batch;
+- ``reviews``: reviewers' decisions on demanded skills (``api.reviews``), every one kept.
 
 Every call opens its own short connection, so any thread may use an ``ApiState``.
 """
@@ -64,6 +65,20 @@ DDL = (
         ad_id TEXT,
         reason TEXT
     )""",
+    """CREATE TABLE IF NOT EXISTS reviews (
+        review_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        rome_code TEXT NOT NULL,
+        skill_key TEXT NOT NULL,
+        skill_label TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        merged_into_key TEXT,
+        corrected_status TEXT,
+        corrected_block_code TEXT,
+        comment TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS reviews_rome ON reviews (rome_code, review_id)",
 )
 
 

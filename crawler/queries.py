@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from models.jobad import StoredAd, TickedSkill
-from skillgap.store import registered, scalar
+from skillgap.store import first_row, registered, scalar
 
 #: the columns of ``core_ads__job_ads`` that ``ad`` returns (a ``StoredAd``)
 _AD_COLUMNS = tuple(StoredAd.model_fields)
@@ -32,6 +32,11 @@ def count_ads(con: duckdb.DuckDBPyConnection, *, rome_code: str | None = None) -
 def count_undated(con: duckdb.DuckDBPyConnection) -> int:
     """Stored ads without a creation date (left out of every dated analysis)."""
     return int(scalar(con, "SELECT count(*) FROM core_ads__job_ads WHERE created_at IS NULL"))
+
+
+def has_ticked_skills(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any stored ad carries skills ticked by its employer."""
+    return bool(scalar(con, "SELECT EXISTS (SELECT 1 FROM core_ads__ticked_skills)"))
 
 
 def source_rome_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -82,7 +87,7 @@ def iter_descriptions(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
 
 def ad(con: duckdb.DuckDBPyConnection, ad_id: str) -> StoredAd | None:
     """One stored ad (None when unknown)."""
-    row = con.execute(f"SELECT {', '.join(_AD_COLUMNS)} FROM core_ads__job_ads WHERE ad_id = ?", [ad_id]).fetchone()
+    row = first_row(con, f"SELECT {', '.join(_AD_COLUMNS)} FROM core_ads__job_ads WHERE ad_id = ?", [ad_id])
     return None if row is None else StoredAd(**dict(zip(_AD_COLUMNS, row, strict=True)))
 
 
@@ -125,3 +130,18 @@ def fingerprint_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int
            FROM core_ads__ticked_skills
            ORDER BY t""").fetchall()
     return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+
+def export_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
+    """Every stored ad for the Parquet exchange layout (``scale/``), keyed by dataset name
+    (``crawler.schema.DATASETS``): ``ads`` (the columns of ``core_ads__job_ads`` plus ``source``, the
+    first source, alphabetical, that published the ad), ``ad_sources`` and ``ticked_skills`` (their
+    columns as stored). The near-duplicate fingerprints stay in the store."""
+    ads = con.sql("""SELECT j.*, s.source FROM core_ads__job_ads j LEFT JOIN (
+                         SELECT ad_id, min(source) AS source FROM core_ads__ad_sources GROUP BY 1) s USING (ad_id)
+                     ORDER BY j.ad_id""").to_arrow_table()
+    return {
+        "ads": ads,
+        "ad_sources": con.sql("SELECT * FROM core_ads__ad_sources ORDER BY source, source_key").to_arrow_table(),
+        "ticked_skills": con.sql("SELECT * FROM core_ads__ticked_skills ORDER BY ad_id, position").to_arrow_table(),
+    }

@@ -98,3 +98,7 @@ COLUMNS: dict[str, Columns] = {
     # no model: the near-duplicate fingerprint (crawler.storage.AdStore._fingerprint_row)
     "core_ads__minhashes": Columns(None, extra=("ad_id", "num_perm", "signature", "scheme", "shingles")),
 }
+
+#: dataset name → table, for the Parquet exchange layout (``scale/``, ``crawler.queries.export_tables``)
+DATASETS = {"ads": "core_ads__job_ads", "ad_sources": "core_ads__ad_sources",
+            "ticked_skills": "core_ads__ticked_skills"}

@@ -232,3 +232,29 @@ class AdStore:
             assert row is not None  # count(*) always returns one row
             counts[t] = row[0]
         return counts
+
+
+def replace_ads(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[str, int]:
+    """Store the ads of the Parquet exchange layout (``scale/``: dataset name of
+    ``crawler.schema.DATASETS`` → Arrow rows with at least that table's columns), replacing the
+    stored rows of the same ads, all or nothing; returns the rows written per dataset.
+
+    Imported ads carry no near-duplicate fingerprint (``core_ads__minhashes``): a later crawl
+    detects exact duplicates of them (content hash), not edited reposts.
+    """
+    from crawler.schema import DATASETS
+
+    if unknown := set(tables) - set(DATASETS):
+        raise ValueError(f"not crawler datasets: {sorted(unknown)}")
+    ad_ids = pa.concat_arrays([t.column("ad_id").combine_chunks() for t in tables.values()] or
+                              [pa.array([], pa.string())]).unique()
+    written = {}
+    with transaction(con), registered(con, "_crawler_ids", pa.table({"ad_id": ad_ids})):
+        for table in DATASETS.values():
+            con.execute(f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _crawler_ids)")
+        for name, rows in tables.items():
+            table = DATASETS[name]
+            with registered(con, "_crawler_rows", rows.select(list(COLUMNS[table].names))):
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _crawler_rows")
+            written[name] = rows.num_rows
+    return written

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from models.base import Record
+from models.review import SkillReview
 
 
 class CoverageStatus(StrEnum):
@@ -28,7 +29,9 @@ class Coverage(Record):
     rncp_code: str | None = None
     certification_title: str | None = None
     matched_text: str | None = Field(default=None, description="the block competence (or title) matched")
-    matched_kind: str | None = Field(default=None, description="'competence' or 'title' (competences unknown)")
+    matched_kind: str | None = Field(default=None, description="what the decision rests on: 'competence' (an item "
+                                     "of the block's competence list), 'title' (the block title), 'title_part' "
+                                     "(one verb-object unit of a title-only block), 'review' (a reviewer)")
     n_candidate_certifications: int
     model_name: str
     rncp_version: str
@@ -56,6 +59,7 @@ class SkillDemand(Record):
     share_high: float
     coverage: Coverage
     evidence: tuple[EvidenceAd, ...] = ()
+    reviews: tuple[SkillReview, ...] = Field(default=(), description="reviewers' decisions applied (analysis.reviews)")
 
 
 class GapSummary(Record):
@@ -79,6 +83,7 @@ class GapReport(GapSummary):
     """Demanded skills of one occupation × region × period, uncovered ones first."""
 
     skills: tuple[SkillDemand, ...] = ()
+    rejected_skills: tuple[SkillDemand, ...] = Field(default=(), description="skills a reviewer rejected")
 
     def summary(self) -> GapSummary:
         return GapSummary(**{name: getattr(self, name) for name in GapSummary.model_fields})

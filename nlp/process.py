@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from crawler import queries as ads
 from models.nlp import ProcessedAd
 from nlp.engine import AdText, NlpEngine
-from nlp.schema import COLUMNS, RUN_COLUMNS, TABLES
+from nlp.schema import COLUMNS, DATASETS, RUN_COLUMNS, TABLES
 from skillgap.store import Columns, registered, transaction
 
 
@@ -59,14 +59,17 @@ def _field_arrays(columns: Columns, records: Sequence[BaseModel]) -> dict[str, p
     return {f: pa.array([getattr(r, f) for r in records], _arrow_type(fields[f].annotation)) for f in columns.fields}
 
 
-def store_results(con: duckdb.DuckDBPyConnection, engine: NlpEngine, results: Sequence[ProcessedAd]) -> None:
-    """Replace the NLP rows of these ads by the new ones, all or nothing.
+def result_tables(engine: NlpEngine, results: Sequence[ProcessedAd], *,
+                  processed_at: datetime | None = None) -> dict[str, pa.Table]:
+    """The rows of ``results`` for each NLP table, keyed by dataset name (``nlp.schema.DATASETS``:
+    processed_ads, mentions, links, occupations), as Arrow tables with the columns of
+    ``nlp.schema.COLUMNS`` in that order (a table without rows is empty, typed).
 
-    Rows go in as Arrow tables (one ``INSERT … SELECT`` per table): ``executemany`` inserted row by
-    row and took 80 s of the 84 s that 1,800 ads took to process. The columns of each table are the
-    fields of its model plus the extra ones (``nlp.schema.COLUMNS``), filled here.
+    The one place the stored rows are built: ``store_results`` (local engine) and the Spark
+    executors (``scale.spark``) both call it, so both engines write the same rows.
     """
-    run = dict(zip(RUN_COLUMNS, _run_columns(engine, datetime.now(UTC).replace(tzinfo=None)), strict=True))
+    at = processed_at or datetime.now(UTC).replace(tzinfo=None)
+    run = dict(zip(RUN_COLUMNS, _run_columns(engine, at), strict=True))
     linked = {link.mention_id for r in results for link in r.links}
     mentions = [m for r in results for m in r.mentions]
     links = [(r.ad_id, k) for r in results for k in r.links]
@@ -80,24 +83,47 @@ def store_results(con: duckdb.DuckDBPyConnection, engine: NlpEngine, results: Se
             "ad_id": pa.array([a for a, _ in links], pa.string())}),
         "core_nlp__occupations": (len(occupations), _field_arrays(COLUMNS["core_nlp__occupations"], occupations)),
     }
-    ids = pa.table({"ad_id": pa.array([r.ad_id for r in results], pa.string())})
+    tables = {}
+    for table, (n, columns) in rows.items():
+        columns |= {
+            "model_name": pa.array([run["model_name"]] * n, pa.string()),
+            "config_version": pa.array([run["config_version"]] * n, pa.string()),
+            "thresholds": pa.array([run["thresholds"]] * n, pa.string()),
+            "referential_version": pa.array([run["referential_version"]] * n, pa.string()),
+            "processed_at": pa.array([run["processed_at"]] * n, pa.timestamp("us")),
+        }
+        assert set(columns) == set(COLUMNS[table].names), f"{table}: columns filled ≠ nlp.schema.COLUMNS"
+        tables[table] = pa.table({name: columns[name] for name in COLUMNS[table].names})
+    return {name: tables[table] for name, table in DATASETS.items()}
+
+
+def store_tables(con: duckdb.DuckDBPyConnection, ad_ids: Sequence[str], tables: dict[str, pa.Table]) -> None:
+    """Replace the NLP rows of ``ad_ids`` by ``tables`` (dataset name of ``nlp.schema.DATASETS`` →
+    Arrow rows with at least the columns of ``nlp.schema.COLUMNS``, as ``result_tables`` builds them
+    or as read back from the Parquet datasets of ``skillgap export parquet``), all or nothing."""
+    if unknown := set(tables) - set(DATASETS):
+        raise ValueError(f"not NLP datasets: {sorted(unknown)}")
+    ids = pa.table({"ad_id": pa.array(list(ad_ids), pa.string())})
     with transaction(con):
         with registered(con, "_nlp_ids", ids):
             for table in TABLES:
                 con.execute(f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _nlp_ids)")
-        for table, (n, columns) in rows.items():
-            if n == 0:
+        for name, rows in tables.items():
+            table = DATASETS[name]
+            if rows.num_rows == 0:
                 continue
-            columns |= {
-                "model_name": pa.array([run["model_name"]] * n, pa.string()),
-                "config_version": pa.array([run["config_version"]] * n, pa.string()),
-                "thresholds": pa.array([run["thresholds"]] * n, pa.string()),
-                "referential_version": pa.array([run["referential_version"]] * n, pa.string()),
-                "processed_at": pa.array([run["processed_at"]] * n, pa.timestamp("us")),
-            }
-            assert set(columns) == set(COLUMNS[table].names), f"{table}: columns filled ≠ nlp.schema.COLUMNS"
-            with registered(con, "_nlp_rows", pa.table(columns)):
+            with registered(con, "_nlp_rows", rows.select(list(COLUMNS[table].names))):
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _nlp_rows")
+
+
+def store_results(con: duckdb.DuckDBPyConnection, engine: NlpEngine, results: Sequence[ProcessedAd]) -> None:
+    """Replace the NLP rows of these ads by the new ones, all or nothing.
+
+    Rows go in as Arrow tables (one ``INSERT … SELECT`` per table): ``executemany`` inserted row by
+    row and took 80 s of the 84 s that 1,800 ads took to process. The columns of each table are the
+    fields of its model plus the extra ones (``nlp.schema.COLUMNS``), filled by ``result_tables``.
+    """
+    store_tables(con, [r.ad_id for r in results], result_tables(engine, results))
 
 
 def process_ads(

@@ -13,10 +13,11 @@ from datetime import datetime, time
 import duckdb
 import pyarrow as pa
 
+from crawler import queries as ad_queries
 from models.queries import AdFilter, Period
 from nlp.views import asked_skills_sql
 from skillgap.errors import InsufficientDataError, UserError
-from skillgap.store import scalar
+from skillgap.store import first_row, scalar
 
 
 def _where(f: AdFilter) -> tuple[str, list[object]]:
@@ -66,8 +67,9 @@ def count_ads(con: duckdb.DuckDBPyConnection, f: AdFilter) -> int:
 
 
 def has_asked_skills(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the store holds any skill asked: a ticked skill or an extracted mention."""
-    return bool(scalar(con, "SELECT EXISTS (SELECT 1 FROM core_nlp__asked_skills)"))
+    """Whether the store holds any skill asked: a ticked skill or an extracted mention (checked on
+    the tables, not on the view: the view's best-link aggregation would run over the whole store)."""
+    return ad_queries.has_ticked_skills(con) or bool(scalar(con, "SELECT EXISTS (SELECT 1 FROM core_nlp__mentions)"))
 
 
 def asked_skills(con: duckdb.DuckDBPyConnection, f: AdFilter, *, period: Period | None = None) -> pa.Table:
@@ -91,7 +93,7 @@ def asked_skills(con: duckdb.DuckDBPyConnection, f: AdFilter, *, period: Period 
 
 def predicted_occupation(con: duckdb.DuckDBPyConnection, ad_id: str) -> str | None:
     """The ROME code the NLP stage predicted for an ad (None when not processed)."""
-    row = con.execute("SELECT predicted_rome_code FROM core_nlp__ad_occupations WHERE ad_id = ?", [ad_id]).fetchone()
+    row = first_row(con, "SELECT predicted_rome_code FROM core_nlp__ad_occupations WHERE ad_id = ?", [ad_id])
     return None if row is None else row[0]
 
 
@@ -129,3 +131,17 @@ def occupations_of_ads(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute("SELECT DISTINCT rome_code FROM core_nlp__ad_occupations WHERE rome_code IS NOT NULL "
                        "ORDER BY 1").fetchall()
     return [r[0] for r in rows]
+
+
+def export_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
+    """Every NLP row for the Parquet exchange layout (``scale/``), keyed by dataset name
+    (``nlp.schema.DATASETS``: processed_ads, mentions, links, occupations), columns as stored
+    (``thresholds`` as text)."""
+    from nlp.schema import COLUMNS, DATASETS
+
+    out = {}
+    for name, table in DATASETS.items():
+        columns = ", ".join("thresholds::VARCHAR AS thresholds" if c == "thresholds" else c
+                            for c in COLUMNS[table].names)
+        out[name] = con.sql(f"SELECT {columns} FROM {table} ORDER BY ad_id").to_arrow_table()
+    return out

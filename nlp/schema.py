@@ -53,6 +53,8 @@ MIGRATIONS: list[Migration] = [
 ]
 
 TABLES = ("core_nlp__processed_ads", "core_nlp__mentions", "core_nlp__links", "core_nlp__occupations")
+#: dataset name → table, for the Parquet exchange layout (``scale/``) and ``nlp.process.result_tables``
+DATASETS = {"processed_ads": TABLES[0], "mentions": TABLES[1], "links": TABLES[2], "occupations": TABLES[3]}
 
 #: the model_name / referential_version of links and occupations are the run's (RUN_COLUMNS)
 _RUN_FIELDS = ("model_name", "referential_version")

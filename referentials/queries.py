@@ -28,6 +28,7 @@ from models.referential import (
     Source,
 )
 from skillgap.errors import InsufficientDataError
+from skillgap.store import first_row
 from skillgap.text import fold
 
 _CURRENT = "(SELECT version_id FROM core_meta__referential_versions WHERE source = '{}' AND is_current)"
@@ -42,7 +43,7 @@ def _current(source: str) -> str:
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> int:
-    row = con.execute(sql, list(params)).fetchone()
+    row = first_row(con, sql, list(params))
     assert row is not None  # count(*) always returns one row
     return int(row[0])
 
@@ -62,8 +63,8 @@ def current_versions(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
 
 def current_version_id(con: duckdb.DuckDBPyConnection, source: Source | str) -> str | None:
     """The version id of the current version of ``source`` (None when never loaded)."""
-    row = con.execute("SELECT version_id FROM core_meta__referential_versions WHERE source = ? AND is_current",
-                      [str(source)]).fetchone()
+    row = first_row(con, "SELECT version_id FROM core_meta__referential_versions WHERE source = ? AND is_current",
+                      [str(source)])
     return row[0] if row else None
 
 
@@ -106,9 +107,9 @@ def rome_occupations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def occupation(con: duckdb.DuckDBPyConnection, rome_code: str) -> dict | None:
     """One ROME 4.0 fiche with its appellations, or None if the code is unknown."""
-    row = con.execute(
+    row = first_row(con,
         f"SELECT rome_code, label, parent_rome_code, domain_code, domain_label FROM core_rome__occupations "
-        f"WHERE version_id = {_current('rome')} AND rome_code = ?", [rome_code]).fetchone()
+        f"WHERE version_id = {_current('rome')} AND rome_code = ?", [rome_code])
     if row is None:
         return None
     appellations = con.execute(
@@ -141,9 +142,9 @@ def appellation_records(con: duckdb.DuckDBPyConnection) -> list[Appellation]:
 
 def rome_v3_code(con: duckdb.DuckDBPyConnection, rome_code: str) -> str | None:
     """The ROME v3-level code a ROME 4.0 fiche derives from (``code_rome_parent``)."""
-    row = con.execute(
+    row = first_row(con,
         f"SELECT parent_rome_code FROM core_rome__occupations WHERE version_id = {_current('rome')} "
-        "AND rome_code = ?", [rome_code]).fetchone()
+        "AND rome_code = ?", [rome_code])
     return row[0] if row else None
 
 
@@ -404,6 +405,16 @@ def blocks_of_certification(con: duckdb.DuckDBPyConnection, rncp_code: str) -> p
                    len(coalesce(competences, [])) > 0 AS has_competences
             FROM core_rncp__blocks WHERE version_id = {_current('rncp')} AND rncp_code = ?
             ORDER BY block_code""", [rncp_code]).df()
+
+
+def block_labels(con: duckdb.DuckDBPyConnection, block_codes: Iterable[str]) -> dict[str, str]:
+    """block_code → title of some blocks of the current RNCP version (unknown codes left out)."""
+    codes = sorted(set(block_codes))
+    if not codes:
+        return {}
+    rows = con.execute(f"SELECT block_code, coalesce(label, '') FROM core_rncp__blocks "
+                       f"WHERE version_id = {_current('rncp')} AND list_contains(?, block_code)", [codes]).fetchall()
+    return dict(rows)
 
 
 def block_records(con: duckdb.DuckDBPyConnection) -> list[Block]:

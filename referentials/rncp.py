@@ -7,9 +7,12 @@ Files recognised by name (plain or ``.gz``; a folder is scanned recursively for 
   ``Nsf``, ``Formacode``, ``Certificateurs``, ``Ancienne_Nouvelle_Certification``; ``CCN`` is
   recognised but not read (no field for it). Inside values the export doubles apostrophes
   (``d''air``): they are put back to one.
-- ``export_fiches_RNCP_V4_*_YYYY_MM_DD.xml`` (and the sample ``export-fiches-rncp-extract.xml``):
+- ``export_fiches_RNCP_V4_*_YYYY_MM_DD.xml``, extracts named without a date
+  (``export_fiches_RNCP_V4_extract2.xml``) and the sample ``export-fiches-rncp-extract.xml``:
   the XML export (~500 MB), parsed streaming on ``FICHE`` end events; its ``LISTE_COMPETENCES``
-  are split into competence items by :func:`referentials.rncp_text.split_competences`.
+  are split into competence items by :func:`referentials.rncp_text.split_competences`. Several
+  XML files are read in name order and merged: a bloc found in two of them keeps the first
+  reading (counted in the load report).
 - ``rncp_fiches_titles_subset_YYYY_MM_DD.json`` (titles, levels, active flags, successors,
   formacodes of a 4,217-fiche subset), ``reva_seed_certifications.csv`` (France VAE seed: 243
   titles and levels; ``Code RNCP`` without prefix) and ``rncp_blocs_real_samples.jsonl`` (58 real
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 from models.referential import Block, Certification
 from referentials.base import SourceFiles
@@ -51,7 +55,7 @@ from referentials.common import LoadReport
 from referentials.rncp_csv import read_blocs_csv, read_fc_csv, read_reva
 from referentials.rncp_discovery import classify, discover
 from referentials.rncp_json import read_samples, read_titles
-from referentials.rncp_merge import Certifications, merged_blocks
+from referentials.rncp_merge import BlockDraft, Certifications, merged_blocks
 from referentials.rncp_text import split_competences
 from referentials.rncp_xml import read_xml
 
@@ -65,12 +69,12 @@ _FC_KINDS = ("standard", "rome", "nsf", "formacode", "certificateurs", "ancienne
 
 def load(files: SourceFiles, *, report: LoadReport) -> Iterator[Certification | Block]:
     """Yield one ``Block`` per bloc code, then one ``Certification`` per fiche (see module doc)."""
-    paths = {k.kind: p for p in files.files if (k := classify(p))}
+    paths = {k.kind: p for p in files.files if (k := classify(p)) and k.kind != "xml"}
+    xml_paths = sorted((p for p in files.files if (k := classify(p)) and k.kind == "xml"), key=lambda p: p.name)
     certs = Certifications()
     samples = read_samples(paths["samples"], report, certs) if "samples" in paths else {}
     csv_blocks = read_blocs_csv(paths["blocs"], report, certs) if "blocs" in paths else {}
-    xml_blocks = read_xml(paths["xml"], report, certs) if "xml" in paths else iter(())
-    yield from merged_blocks(xml_blocks, csv_blocks, samples)
+    yield from merged_blocks(_first_reading(xml_paths, report, certs), csv_blocks, samples)
     for kind in _FC_KINDS:
         if kind in paths:
             read_fc_csv(kind, paths[kind], report, certs)
@@ -81,3 +85,15 @@ def load(files: SourceFiles, *, report: LoadReport) -> Iterator[Certification | 
     if "reva" in paths:
         read_reva(paths["reva"], report, certs)
     yield from certs.records()
+
+
+def _first_reading(paths: list[Path], report: LoadReport, certs: Certifications) -> Iterator[tuple[str, BlockDraft]]:
+    """The blocs of several XML extracts, streamed in order; a bloc already read keeps its first reading."""
+    seen: set[str] = set()
+    for path in paths:
+        for code, draft in read_xml(path, report, certs):
+            if code in seen:
+                report.note(path.name, "bloc déjà lu dans un autre extrait XML : première lecture gardée")
+                continue
+            seen.add(code)
+            yield code, draft

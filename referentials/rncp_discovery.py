@@ -34,6 +34,8 @@ _CSV_RE = re.compile(r"^export_fiches_CSV_(?P<kind>\w+?)_(?P<date>\d{4}_\d{2}_\d
 _XML_RE = re.compile(
     r"^export[_-]fiches[_-]rncp[_-]v4(?:[_-]\d+)?[_-](?P<date>\d{4}[_-]\d{2}[_-]\d{2})\.xml(?:\.gz)?$", re.I
 )
+# an extract of the export without a date in its name (e.g. ``export_fiches_RNCP_V4_extract2.xml``)
+_XML_UNDATED_RE = re.compile(r"^export[_-]fiches[_-]rncp[_-]v4[_-][a-z0-9]+\.xml(?:\.gz)?$", re.I)
 _XML_EXTRACT_RE = re.compile(r"^export-fiches-rncp-extract\.xml(?:\.gz)?$")
 _TITLES_RE = re.compile(r"^rncp_fiches_titles_subset_(?P<date>\d{4}_\d{2}_\d{2})\.json(?:\.gz)?$")
 _REVA_RE = re.compile(r"^reva_seed_certifications\.csv(?:\.gz)?$")
@@ -56,6 +58,8 @@ def classify(path: Path) -> FileKind | None:
 
     >>> classify(Path("export_fiches_CSV_Rome_2026_02_01.csv.gz"))
     FileKind(kind='rome', date='2026-02-01')
+    >>> classify(Path("export_fiches_RNCP_V4_extract2.xml"))
+    FileKind(kind='xml', date=None)
     >>> classify(Path("notes.txt")) is None
     True
     """
@@ -65,7 +69,7 @@ def classify(path: Path) -> FileKind | None:
         return FileKind(kind, m["date"].replace("_", "-")) if kind else None
     if m := _XML_RE.match(name):
         return FileKind("xml", re.sub(r"[_-]", "-", m["date"]))
-    if _XML_EXTRACT_RE.match(name):
+    if _XML_EXTRACT_RE.match(name) or _XML_UNDATED_RE.match(name):
         return FileKind("xml", None)
     if m := _TITLES_RE.match(name):
         return FileKind("titles", m["date"].replace("_", "-"))
@@ -112,7 +116,7 @@ def discover(paths: Sequence[Path]) -> SourceFiles:
     for path, file_kind in found.items():
         by_kind.setdefault(file_kind.kind, []).append(path)
     for kind, kind_paths in by_kind.items():
-        if len(kind_paths) > 1:
+        if len(kind_paths) > 1 and kind != "xml":  # several XML extracts are merged (``rncp.load``)
             names = ", ".join(str(p) for p in kind_paths)
             message = f"plusieurs fichiers RNCP de type « {kind} » : {names} ; n'en donner qu'un"
             raise InputFileError(kind_paths[1], message)
@@ -133,8 +137,12 @@ def version_label(kinds: Iterable[FileKind]) -> str:
         parts.append(label)
     elif blocs:
         parts.append(f"RNCP export blocs {blocs.date}")
-    if xml := by_kind.get("xml"):
-        parts.append(f"XML {xml.date}" if xml.date else "XML extract")
+    xmls = sorted((k for k in kinds if k.kind == "xml"), key=lambda k: k.date or "")
+    if len(xmls) > 1:
+        dated = [k.date for k in xmls if k.date]
+        parts.append(f"{len(xmls)} XML extracts" + (f" ({', '.join(dated)})" if dated else ""))
+    elif xmls:
+        parts.append(f"XML {xmls[0].date}" if xmls[0].date else "XML extract")
     if titles := by_kind.get("titles"):
         parts.append(f"titles subset {titles.date}")
     if "reva" in by_kind:

@@ -22,17 +22,17 @@ import pandas as pd
 
 from analysis import gaps as gaps_mod
 from analysis.config import get_config
+from models.base import json_default
 from referentials.geo import region_label
 from reports import charts
 from reports.weekly import WeeklyData
-from skillgap.cliutil import json_default
 from skillgap.errors import UserError
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
-STATUS_FR = {"uncovered": "non couverte", "partial": "partiellement couverte", "covered": "couverte",
+STATUS_FR = {"uncovered": "non couverte", "partial": "à vérifier (partiellement couverte)", "covered": "couverte",
              "rare": "rare", "declining": "en déclin", "rare+declining": "rare et en déclin", "demanded": "demandée",
              "insufficient": "données insuffisantes", "not_found": "non retrouvée dans les offres"}
 MAX_SKILLS_SHOWN = 10

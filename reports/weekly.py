@@ -149,11 +149,14 @@ def weekly_series(ads: pd.DataFrame, period: ReportPeriod) -> pd.DataFrame:
 
 def occupation_gaps(ctx: gaps_mod.GapContext, scope: Scope, rome_code: str, label: str, n_ads: int, *,
                     save: bool) -> OccupationGaps:
+    from api.reviews import store_review_set
+
     p = scope.period
     out = OccupationGaps(rome_code, label, n_ads)
     try:
         out.report = gaps_mod.compute_gaps(ctx, GapQuery(rome_code=rome_code, region_code=scope.region_code,
-                                                         date_from=p.window_start, date_to=p.window_end))
+                                                         date_from=p.window_start, date_to=p.window_end),
+                                           reviews=store_review_set(ctx.con, rome_code))
         out.modules = candidate_modules(ctx, out.report)
     except UserError as e:
         log.info("gaps of %s: %s", rome_code, e)

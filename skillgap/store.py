@@ -238,6 +238,13 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> tuple | None:
+    """The first row of ``sql`` (None when there is none), the result read to its end: DuckDB
+    refuses the next statement on a connection whose last result is still open."""
+    rows = con.execute(sql, list(params or [])).fetchall()
+    return rows[0] if rows else None
+
+
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
     """The first column of the first row of ``sql`` (an aggregate always returns one row); the
     result is read to its end, so the connection is free for the next statement."""

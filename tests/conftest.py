@@ -23,7 +23,7 @@ def shared_file(relative: str) -> Path:
 @pytest.fixture(scope="session")
 def loaded_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with every bundled referential loaded (built once per test session)."""
-    from referentials.cli import load_referentials
+    from app.commands.referentials import load_referentials
 
     path = tmp_path_factory.mktemp("store") / "skillgap.duckdb"
     load_referentials(path)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("api", "analysis", "crawler", "models", "nlp", "referentials", "reports", "skillgap")
+PACKAGES = ("api", "analysis", "app", "crawler", "models", "nlp", "referentials", "reports", "scale", "skillgap", "web")
 #: training code runs only with the [train] extra; its CLI checks for it (skillgap.errors.require_train_extra)
 TRAIN_ONLY = ("nlp/training/",)
 
@@ -80,3 +80,14 @@ def test_runtime_lock_has_no_training_stack() -> None:
     text = (ROOT / "requirements" / "runtime.lock").read_text(encoding="utf-8")
     for name in ("torch", "sentence-transformers", "transformers", "pytest"):
         assert not re.search(rf"^{name}==", text, re.M), f"{name} in runtime.lock"
+
+
+def test_spark_extra_is_locked_apart() -> None:
+    """``[spark]`` (pyspark, py4j) lives in requirements/spark.lock only: ``make test`` never needs it."""
+    spark = (ROOT / "requirements" / "spark.lock").read_text(encoding="utf-8")
+    pinned = {m.group(1).lower() for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+) \\$", spark, re.M)}
+    assert {_name(r) for r in _project()["optional-dependencies"]["spark"]} <= pinned
+    assert spark.count("--hash=sha256:") >= len(pinned)
+    for lock in ("runtime.lock", "dev.lock"):
+        text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
+        assert not re.search(r"^(pyspark|py4j)==", text, re.M), f"pyspark in {lock}"

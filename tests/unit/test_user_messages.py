@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from skillgap.errors import InputFileError, InsufficientDataError, NotFoundError, UserError
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("api", "analysis", "crawler", "models", "nlp", "referentials", "reports", "skillgap")
+PACKAGES = ("api", "analysis", "app", "crawler", "models", "nlp", "referentials", "reports", "scale", "skillgap", "web")
 #: error classes whose message is checked besides the UserError family: class name → message argument index
 OTHER_MESSAGES = {"ApiError": 1, "BadParameter": 0}
 
@@ -234,7 +234,7 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_cli_user_errors_exit_2_with_one_french_line(case: str, tmp_path: Path, empty_store: Path,
                                                      private_settings, request: pytest.FixtureRequest) -> None:
-    from skillgap.cli import build_app
+    from app.cli import build_app
 
     arguments, expected_class, expected_start = CASES[case]
     stores = {"empty": empty_store}

@@ -39,7 +39,7 @@ def _free_port() -> int:
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "skillgap", *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True,
                           timeout=600)
 
 
@@ -57,7 +57,7 @@ def served(loaded_store_path: Path, tmp_path: Path):
     assert first.returncode == 0, first.stderr
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")  # a file, not a pipe nobody reads (uvicorn logs every request)
-    server = subprocess.Popen([sys.executable, "-m", "skillgap", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], env=env,
                               stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

@@ -116,7 +116,7 @@ def run_cli(
     import os
 
     proc = subprocess.run(
-        [sys.executable, "-c", "from skillgap.cli import main; main()", *args],
+        [sys.executable, "-c", "from app.cli import main; main()", *args],
         capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
     )  # fmt: skip
     lines = [line for line in proc.stdout.strip().splitlines() if line.strip()]

@@ -80,6 +80,6 @@ def test_france_travail_needs_credentials(tmp_path):
     import sys
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("FT_CLIENT")}
-    proc = subprocess.run([sys.executable, "-c", "from skillgap.cli import main; main()", "crawl", "france_travail",
+    proc = subprocess.run([sys.executable, "-c", "from app.cli import main; main()", "crawl", "france_travail",
                            "--store", str(tmp_path / "s.duckdb")], capture_output=True, text=True, env=env)  # fmt: skip
     assert proc.returncode == 2 and "FT_CLIENT_ID" in proc.stderr

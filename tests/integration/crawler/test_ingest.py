@@ -62,7 +62,7 @@ def test_ingest_cli_user_error(tmp_path):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", "from skillgap.cli import main; main()", "ingest",
+    proc = subprocess.run([sys.executable, "-c", "from app.cli import main; main()", "ingest",
                            str(tmp_path / "absent.jsonl"), "--store", str(tmp_path / "s.duckdb")],
                           capture_output=True, text=True)  # fmt: skip
     assert proc.returncode == 2 and "absent.jsonl" in proc.stderr

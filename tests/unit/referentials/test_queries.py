@@ -3,9 +3,7 @@ accent fold (skillgap/text.py) the occupation search uses."""
 
 from __future__ import annotations
 
-import ast
 import doctest
-import re
 from pathlib import Path
 
 import pytest
@@ -13,13 +11,6 @@ import pytest
 from referentials import queries
 from skillgap import text
 from skillgap.store import connect
-
-ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ("api", "analysis", "crawler", "models", "nlp", "referentials", "reports", "skillgap")
-#: the modules that may run SQL against the referential tables: this package's reads, its loader, its DDL
-OWNERS = {"referentials/queries.py", "referentials/loading.py", "referentials/schema.py"}
-_TABLE = re.compile(r"\bcore_(?:rome|ref|esco|rncp)__\w+|\bcore_meta__referential_versions\b")
-_SQL = re.compile(r"\b(?:SELECT|FROM|JOIN|INSERT|UPDATE|DELETE)\b")
 
 
 @pytest.fixture(scope="module")
@@ -39,29 +30,6 @@ def test_fold_is_the_nlp_fold() -> None:
 
     assert fold is text.fold
     assert text.fold("Cœur de métier, ÆGIS  ") == "coeur de metier, aegis"
-
-
-def _sql_strings(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                  and node.body and isinstance(node.body[0], ast.Expr)
-                  and isinstance(node.body[0].value, ast.Constant)}
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-            and _TABLE.search(node.value) and _SQL.search(node.value)]
-
-
-def test_only_queries_reads_the_referential_tables() -> None:
-    offenders = []
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            relative = path.relative_to(ROOT).as_posix()
-            if relative in OWNERS:
-                continue
-            offenders += [f"{relative}:{line}: {sql.strip()[:80]!r}" for line, sql in _sql_strings(path)]
-    assert not offenders, ("SQL against the referential tables outside referentials/queries.py "
-                           "(add a typed read there):\n" + "\n".join(offenders))
 
 
 def test_current_is_private_and_checks_the_source() -> None:

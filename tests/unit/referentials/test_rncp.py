@@ -311,11 +311,12 @@ def test_real_folder_counts(real):
     certs, blocks, report = real
     assert len(certs) == 30_176
     assert sum(c.rncp_code.startswith("RS") for c in certs.values()) == 4_625
-    assert len(blocks) == 34_360  # 34,351 CSV blocs + 9 only in the XML extract / samples
-    assert sum(b.has_competences for b in blocks.values()) == 49
+    # 34,351 CSV blocs + 9 only in the first XML extract / samples + 10 only in real_extract_2
+    assert len(blocks) == 34_370
+    assert sum(b.has_competences for b in blocks.values()) == 102  # 49 + the 53 blocs of real_extract_2
     assert sum(len(c.rome_codes) for c in certs.values()) == 65_061  # 65,070 rows - 9 domain codes
     assert sum(bool(c.rome_codes) for c in certs.values()) == 23_533
-    assert sum(c.title is not None for c in certs.values()) == 4_372
+    assert sum(c.title is not None for c in certs.values()) == 4_378  # 4,372 + 6 titled only by real_extract_2
     assert report.read["export_fiches_CSV_Rome_2026_02_01.csv.gz"] == 65_070
     assert report.dropped["rncp_blocs_real_samples.jsonl.gz: bloc_code vide (bloc écarté)"] == 8
     assert certs["RNCP183"].rome_codes == ("I1306",)
@@ -475,3 +476,18 @@ def test_gzip_copy_of_mini_folder_loads_the_same(tmp_path):
     assert list(plain[0].values()) == [c.model_copy(update={"title_source": c.title_source and c.title_source[:-3]})
                                        for c in gz[0].values()]
     assert [b.label for b in plain[1].values()] == [b.label for b in gz[1].values()]
+
+
+def test_the_second_real_xml_extract_loads_with_its_competence_lists():
+    """``real_extract_2``: 12 real RNCP fiches of the France Compétences V4.1 XML flow, named
+    without a date; every one of its 53 blocks carries its competence list."""
+    from tests.conftest import shared_file
+
+    path = shared_file("referentials/rncp/real_extract_2/export_fiches_RNCP_V4_extract2.xml")
+    files = rncp.discover([path])
+    report = LoadReport()
+    records = list(rncp.load(files, report=report))
+    blocks = [r for r in records if isinstance(r, Block)]
+    certifications = {r.rncp_code for r in records if isinstance(r, Certification)}
+    assert len(certifications) == 12 and "RNCP37674" in certifications
+    assert len(blocks) == 53 and all(b.competences for b in blocks)

@@ -1,5 +1,0 @@
-"""``python -m skillgap`` = the ``skillgap`` command."""
-
-from skillgap.cli import main
-
-main()
