@@ -158,8 +158,9 @@ def compute_gaps(ctx: GapContext, query: GapQuery, *, reviews: ReviewSet | None 
              f"{blocks.block_code.nunique() - with_items} bloc(s) évalué(s) sur leur seul intitulé")
     versions = {k: v["version_id"] for k, v in queries.current_versions(con).items()}
     return apply_reviews(GapReport(
-        rome_code=rome_code, rome_label=fiche["label"], region_code=query.region_code, date_from=query.date_from,
-        date_to=query.date_to, n_ads=len(ads), is_significant=len(ads) >= cfg.min_ads, min_ads=cfg.min_ads,
+        rome_code=rome_code, rome_label=fiche["label"], region_code=query.region_code, **query.ad_attributes(),
+        date_from=query.date_from, date_to=query.date_to, n_ads=len(ads), is_significant=len(ads) >= cfg.min_ads,
+        min_ads=cfg.min_ads,
         n_candidate_certifications=len(set(blocks.rncp_code)), coverage_basis=basis, skills=tuple(skills),
         model_name=index.model_name, referential_versions=versions), reviews)
 

@@ -73,6 +73,8 @@ def candidate_modules(ctx: GapContext, report: GapReport) -> list[CandidateModul
     floor = similarity_floor(ctx)
     labels = _clusters(vectors, floor)
     _, asks = ad_skills(ctx.con, AdFilter(rome_codes=(report.rome_code,), region_code=report.region_code,
+                                          department_code=report.department_code,
+                                          contract_type_code=report.contract_type_code, naf_code=report.naf_code,
                                           date_from=report.date_from, date_to=report.date_to))
     ads_by_skill = asks.groupby("skill_key").ad_id.apply(set).to_dict()
     modules = []

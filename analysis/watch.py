@@ -116,7 +116,7 @@ def watch(con: duckdb.DuckDBPyConnection, query: WatchQuery, *, encoder: Encoder
         raise InsufficientDataError(f"{rncp_code} : aucun métier ROME lié à cette certification (aucune offre à lire)")
     s = settings or SignalSettings()
     ads = AdFilter(rome_codes=tuple(rome_codes), region_code=query.region_code, date_from=query.date_from,
-                   date_to=query.date_to)
+                   date_to=query.date_to, **query.ad_attributes())
     rows = demand_series(con, ads, period=period)
     exposure = exposure_series(con, ads, period=period)
     n_ads = int(exposure["n_ads"].sum())

@@ -27,7 +27,15 @@ from api.errors import ApiError, ErrorDetail
 from api.keys import verify_key
 from api.settings import ApiSettings
 from api.state import ApiState
-from models.queries import GapQuery, SignalQuery, WatchQuery
+from models.queries import (
+    CONTRACT_PATTERN,
+    DEPARTMENT_PATTERN,
+    NAF_PATTERN,
+    AdAttributes,
+    GapQuery,
+    SignalQuery,
+    WatchQuery,
+)
 from referentials import queries
 from referentials.geo import REGIONS
 
@@ -149,6 +157,19 @@ class Filters:
     region_code: str | None
     date_from: date | None
     date_to: date | None
+    department_code: str | None = None
+    contract_type_code: str | None = None
+    naf_code: str | None = None
+
+    def ad_attributes(self) -> AdAttributes:
+        """The département / contract / NAF filters, as keyword arguments of the typed queries."""
+        return {"department_code": self.department_code, "contract_type_code": self.contract_type_code,
+                "naf_code": self.naf_code}
+
+
+def _ci(pattern: str) -> str:
+    """A case-insensitive version of a ``models.queries`` pattern (values are upper-cased after)."""
+    return "(?i:" + pattern[1:-1] + ")"
 
 
 def filters_dep(
@@ -156,6 +177,16 @@ def filters_dep(
                                         examples=["84"])] = None,
     date_from: Annotated[date | None, Query(alias="from", description="début de période AAAA-MM-JJ")] = None,
     date_to: Annotated[date | None, Query(alias="to", description="fin de période AAAA-MM-JJ (incluse)")] = None,
+    departement: Annotated[str | None, Query(pattern=f"^{_ci(DEPARTMENT_PATTERN)}$",
+                                             description="code département des offres (ex. 69, 2A, 971)",
+                                             examples=["69"])] = None,
+    contrat: Annotated[str | None, Query(pattern=f"^{_ci(CONTRACT_PATTERN)}$",
+                                         description="type de contrat des offres (ex. CDI, CDD, MIS, SAI)",
+                                         examples=["CDI"])] = None,
+    naf: Annotated[str | None, Query(pattern=f"^{_ci(NAF_PATTERN)}$",
+                                     description="code NAF du secteur de l'employeur, ou son début "
+                                                 "(comparé en préfixe, ex. 62 ou 62.01Z)",
+                                     examples=["62.01Z"])] = None,
 ) -> Filters:
     if region is not None and region not in REGIONS:
         raise ApiError(422, f"code région inconnu : {region} (code INSEE à 2 chiffres, ex. 84)",
@@ -163,7 +194,9 @@ def filters_dep(
     if date_from and date_to and date_from > date_to:
         raise ApiError(422, f"période vide : du {date_from} au {date_to}",
                        details=[ErrorDetail(location="query.from", message="postérieure à 'to'")])
-    return Filters(region_code=region, date_from=date_from, date_to=date_to)
+    return Filters(region_code=region, date_from=date_from, date_to=date_to,
+                   department_code=departement.upper() if departement else None,
+                   contract_type_code=contrat.upper() if contrat else None, naf_code=naf.upper() if naf else None)
 
 
 FiltersDep = Annotated[Filters, Depends(filters_dep)]
@@ -174,7 +207,7 @@ def gap_query(rome_code: RomeCodeDep, filters: FiltersDep,
                                                 "pas seulement celles liées")] = False) -> GapQuery:
     """The typed request of ``/occupations/{rome_code}/gaps`` and ``/modules`` (the cache key's input)."""
     return GapQuery(rome_code=rome_code, region_code=filters.region_code, date_from=filters.date_from,
-                    date_to=filters.date_to, all_active=all_active)
+                    date_to=filters.date_to, all_active=all_active, **filters.ad_attributes())
 
 
 def signal_query(con: ConDep, filters: FiltersDep,
@@ -188,7 +221,8 @@ def signal_query(con: ConDep, filters: FiltersDep,
     if code is not None and queries.occupation(con, code) is None:
         raise ApiError(404, f"code ROME inconnu : {code}")
     return SignalQuery(kind=kind, rome_codes=None if code is None else (code,), region_code=filters.region_code,
-                       date_from=filters.date_from, date_to=filters.date_to, period=period)
+                       date_from=filters.date_from, date_to=filters.date_to, period=period,
+                       **filters.ad_attributes())
 
 
 def watch_query(rncp_code: RncpCodeDep, filters: FiltersDep,
@@ -197,7 +231,8 @@ def watch_query(rncp_code: RncpCodeDep, filters: FiltersDep,
                                                        "un item est rare")] = 0.02) -> WatchQuery:
     """The typed request of ``/certifications/{rncp_code}/watch``."""
     return WatchQuery(rncp_code=rncp_code, region_code=filters.region_code, date_from=filters.date_from,
-                      date_to=filters.date_to, period=period, rare_threshold=rare_threshold)
+                      date_to=filters.date_to, period=period, rare_threshold=rare_threshold,
+                      **filters.ad_attributes())
 
 
 GapQueryDep = Annotated[GapQuery, Depends(gap_query)]

@@ -101,6 +101,38 @@ def ad_summaries(con: duckdb.DuckDBPyConnection, ad_ids: Sequence[str]) -> pd.Da
                               JOIN core_ads__job_ads j USING (ad_id) ORDER BY i._pos""").df()
 
 
+#: the ad attributes an analysis can filter on (``models.queries.AdFilter``)
+FILTER_ATTRIBUTES = ("department_code", "contract_type_code", "naf_code")
+
+
+def filter_values(con: duckdb.DuckDBPyConnection,
+                  ad_ids: Sequence[str] | None = None) -> dict[str, list[tuple[str, str | None]]]:
+    """Distinct département, contract type and NAF codes of ``ad_ids`` (every stored ad when None),
+    each sorted by code with a label where the ad carries one (the NAF code's ``sector_label``,
+    the most frequent one; None for the others). An attribute no ad carries has an empty list.
+    """
+    if ad_ids is not None and not ad_ids:
+        return {name: [] for name in FILTER_ATTRIBUTES}
+    select = """SELECT 'department_code' AS attr, department_code AS code, NULL::VARCHAR AS label FROM {src}
+                  WHERE department_code IS NOT NULL GROUP BY 2
+                UNION ALL SELECT 'contract_type_code', contract_type_code, NULL FROM {src}
+                  WHERE contract_type_code IS NOT NULL GROUP BY 2
+                UNION ALL SELECT 'naf_code', naf_code, mode(sector_label) FROM {src}
+                  WHERE naf_code IS NOT NULL GROUP BY 2
+                ORDER BY 1, 2"""
+    if ad_ids is None:
+        rows = con.execute(select.format(src="core_ads__job_ads")).fetchall()
+    else:
+        ids = pa.table({"ad_id": pa.array(list(ad_ids), pa.string())})
+        with registered(con, "_crawler_ids", ids):
+            src = "(SELECT * FROM core_ads__job_ads WHERE ad_id IN (SELECT ad_id FROM _crawler_ids))"
+            rows = con.execute(select.format(src=src)).fetchall()
+    out: dict[str, list[tuple[str, str | None]]] = {name: [] for name in FILTER_ATTRIBUTES}
+    for attr, code, label in rows:
+        out[attr].append((code, label))
+    return out
+
+
 def ticked_skills(con: duckdb.DuckDBPyConnection, ad_id: str) -> list[TickedSkill]:
     """The skills the employer ticked on one ad, in the order of the ad."""
     rows = con.execute("SELECT skill_code, label, requirement FROM core_ads__ticked_skills WHERE ad_id = ? "

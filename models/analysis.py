@@ -68,6 +68,9 @@ class GapSummary(Record):
     rome_code: str
     rome_label: str
     region_code: str | None = None
+    department_code: str | None = None
+    contract_type_code: str | None = None
+    naf_code: str | None = Field(default=None, description="NAF code or prefix the ads were filtered on")
     date_from: date | None = None
     date_to: date | None = None
     n_ads: int

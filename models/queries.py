@@ -9,7 +9,7 @@ input of the API cache key, so the CLI, the API and the reports ask exactly the 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, Self
+from typing import Literal, Self, TypedDict
 
 from pydantic import Field, field_validator, model_validator
 
@@ -21,6 +21,17 @@ SignalKind = Literal["emerging", "declining"]
 ROME_PATTERN = r"^[A-Z][0-9]{4}$"
 REGION_PATTERN = r"^[0-9]{2}$"
 RNCP_PATTERN = r"^(RNCP|RS)[0-9]{1,6}$"
+DEPARTMENT_PATTERN = r"^(?:[0-9]{2}|2[AB]|97[0-9]|98[0-9])$"
+CONTRACT_PATTERN = r"^[A-Z0-9]{1,10}$"
+NAF_PATTERN = r"^[0-9]{1,2}(?:\.?[0-9]{0,2}[A-Z]?)?$"
+
+
+class AdAttributes(TypedDict):
+    """The département / contract type / NAF filters of a query (keyword arguments of the others)."""
+
+    department_code: str | None
+    contract_type_code: str | None
+    naf_code: str | None
 
 
 def _upper(value: object) -> object:
@@ -28,9 +39,16 @@ def _upper(value: object) -> object:
 
 
 class _Window(Record):
-    """A region and an inclusive date range (either end open)."""
+    """A region and an inclusive date range (either end open), optionally narrowed to the ads of a
+    département, a contract type or a NAF sector (a code or its first characters: a prefix)."""
 
     region_code: str | None = Field(default=None, pattern=REGION_PATTERN, description="code région INSEE (ex. 84)")
+    department_code: str | None = Field(default=None, pattern=DEPARTMENT_PATTERN,
+                                        description="code département (ex. 69, 2A, 971)")
+    contract_type_code: str | None = Field(default=None, pattern=CONTRACT_PATTERN,
+                                           description="type de contrat (ex. CDI, CDD, MIS, SAI)")
+    naf_code: str | None = Field(default=None, pattern=NAF_PATTERN,
+                                 description="code NAF ou son début, comparé en préfixe (ex. 62 ou 62.01Z)")
     date_from: date | None = Field(default=None, description="first creation date included")
     date_to: date | None = Field(default=None, description="last creation date included")
 
@@ -39,6 +57,14 @@ class _Window(Record):
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError(f"période vide : du {self.date_from} au {self.date_to}")
         return self
+
+    _codes_upper = field_validator("department_code", "contract_type_code", "naf_code", mode="before")(
+        classmethod(lambda cls, v: _upper(v) or None))
+
+    def ad_attributes(self) -> AdAttributes:
+        """The département / contract / NAF filters, as ``AdFilter`` keyword arguments."""
+        return {"department_code": self.department_code, "contract_type_code": self.contract_type_code,
+                "naf_code": self.naf_code}
 
 
 class _Occupations(_Window):
@@ -69,7 +95,7 @@ class GapQuery(_Window):
 
     def ads(self) -> AdFilter:
         return AdFilter(rome_codes=(self.rome_code,), region_code=self.region_code, date_from=self.date_from,
-                        date_to=self.date_to)
+                        date_to=self.date_to, **self.ad_attributes())
 
 
 class SignalQuery(_Occupations):
@@ -81,7 +107,7 @@ class SignalQuery(_Occupations):
 
     def ads(self) -> AdFilter:
         return AdFilter(rome_codes=self.rome_codes, region_code=self.region_code, date_from=self.date_from,
-                        date_to=self.date_to)
+                        date_to=self.date_to, **self.ad_attributes())
 
 
 class WatchQuery(_Window):

@@ -26,6 +26,16 @@ def _where(f: AdFilter) -> tuple[str, list[object]]:
     if f.region_code:
         where.append("region_code = ?")
         params.append(f.region_code)
+    if f.department_code:
+        where.append("department_code = ?")
+        params.append(f.department_code)
+    if f.contract_type_code:
+        where.append("contract_type_code = ?")
+        params.append(f.contract_type_code)
+    if f.naf_code:
+        # a code or its first characters, dots ignored on both sides (62.01Z, 6201Z and 62 all match)
+        where.append("starts_with(replace(naf_code, '.', ''), ?)")
+        params.append(f.naf_code.replace(".", ""))
     if f.date_from:
         where.append("created_at >= ?")
         params.append(datetime.combine(f.date_from, time()))

@@ -19,7 +19,7 @@ a bare connection; ``skillgap.store.migrate(con)`` applies every migration of ev
 """
 
 from models.nlp import OccupationPrediction, ProcessedAd, SkillLink, SkillMention
-from nlp.views import VIEWS
+from nlp.views import VIEWS, VIEWS_V3
 from skillgap.store import Columns, Migration
 
 OWNER = "nlp"
@@ -50,6 +50,8 @@ MIGRATIONS: list[Migration] = [
     Migration(1, "tables", DDL),
     # the occupation of an ad and the skills it asks: the shared derived views (``nlp/views.py``)
     Migration(2, "ad_views", VIEWS),
+    # the occupation view also carries département, contract type and NAF code (ad filters)
+    Migration(3, "ad_views_filters", VIEWS_V3),
 ]
 
 TABLES = ("core_nlp__processed_ads", "core_nlp__mentions", "core_nlp__links", "core_nlp__occupations")

@@ -4,7 +4,8 @@ They are the one definition of two rules every analysis shares:
 
 - ``core_nlp__ad_occupations`` — the occupation of an ad: the NLP prediction (rank 1 / best
   score) when there is one, else the source's ``rome_code``; one row per stored ad
-  (``ad_id, created_at, region_code, source_rome_code, predicted_rome_code, rome_code``).
+  (``ad_id, created_at, region_code, source_rome_code, predicted_rome_code, rome_code`` and, since
+  migration 3, ``department_code, contract_type_code, naf_code``).
 - ``core_nlp__asked_skills`` — the skills an ad asks for: those the employer ticked
   (``core_ads__ticked_skills``, France Travail) and the mentions the NLP stage extracted, each
   counted as its best link (rank 1, ROME before ESCO, then score) when the stage judged it linked,
@@ -20,13 +21,24 @@ from __future__ import annotations
 
 NORMALISE = "trim(regexp_replace(lower({}), '[\\s]+', ' ', 'g'))"
 
-AD_OCCUPATIONS_SQL = """
-SELECT a.ad_id, a.created_at, a.region_code, a.rome_code AS source_rome_code, p.predicted_rome_code,
-       coalesce(p.predicted_rome_code, a.rome_code) AS rome_code
-FROM core_ads__job_ads a LEFT JOIN (
+_PREDICTED = """LEFT JOIN (
   SELECT ad_id, rome_code AS predicted_rome_code,
          row_number() OVER (PARTITION BY ad_id ORDER BY score DESC) AS r
   FROM core_nlp__occupations) p ON p.ad_id = a.ad_id AND p.r = 1"""
+
+#: the view as migration 2 created it (frozen: a released migration never changes meaning)
+AD_OCCUPATIONS_SQL_V2 = f"""
+SELECT a.ad_id, a.created_at, a.region_code, a.rome_code AS source_rome_code, p.predicted_rome_code,
+       coalesce(p.predicted_rome_code, a.rome_code) AS rome_code
+FROM core_ads__job_ads a {_PREDICTED}"""
+
+#: the current view (migration 3): the columns of V2 (same order, as CREATE OR REPLACE VIEW keeps
+#: them) then the ad's département, contract type and NAF code, for the filters of ``AdFilter``
+AD_OCCUPATIONS_SQL = f"""
+SELECT a.ad_id, a.created_at, a.region_code, a.rome_code AS source_rome_code, p.predicted_rome_code,
+       coalesce(p.predicted_rome_code, a.rome_code) AS rome_code,
+       a.department_code, a.contract_type_code, a.naf_code
+FROM core_ads__job_ads a {_PREDICTED}"""
 
 
 def asked_skills_sql(within: str | None = None) -> str:
@@ -53,8 +65,13 @@ def asked_skills_sql(within: str | None = None) -> str:
     return f"{ticked} UNION ALL {mentions}"
 
 
-#: statements of the migration that creates the views (``nlp.schema``)
+#: statements of the migration that creates the views (``nlp.schema``, migration 2; frozen)
 VIEWS = [
-    f"CREATE OR REPLACE VIEW core_nlp__ad_occupations AS {AD_OCCUPATIONS_SQL}",
+    f"CREATE OR REPLACE VIEW core_nlp__ad_occupations AS {AD_OCCUPATIONS_SQL_V2}",
     f"CREATE OR REPLACE VIEW core_nlp__asked_skills AS {asked_skills_sql()}",
+]
+
+#: migration 3: the occupation view with the ad's département, contract type and NAF code
+VIEWS_V3 = [
+    f"CREATE OR REPLACE VIEW core_nlp__ad_occupations AS {AD_OCCUPATIONS_SQL}",
 ]

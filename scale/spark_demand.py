@@ -60,6 +60,9 @@ def register(spark: SparkSession, root: str | Path, skill_labels: dict[str, str]
 
 
 def _where(f: AdFilter) -> tuple[str, dict[str, object]]:
+    if f.department_code or f.contract_type_code or f.naf_code:
+        raise UserError("filtres département, contrat et NAF non pris en charge par le calcul Spark "
+                        "(le jeu « ads » exporté ne porte pas ces colonnes)")
     where = ["created_at IS NOT NULL", "rome_code IS NOT NULL"]
     args: dict[str, object] = {}
     if f.region_code:

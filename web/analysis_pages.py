@@ -13,7 +13,7 @@ from api.errors import ApiError
 from models.queries import AdFilter, GapQuery, SignalQuery
 from models.signals import Signal
 from nlp import queries as nlp_queries
-from web.data import cached_gaps_many, certification
+from web.data import cached_gaps_many, certification, filter_values
 from web.pages import ExportDep, TableDep, export_or
 from web.render import STATUS_LABELS, render
 from web.tables import Table
@@ -66,7 +66,7 @@ def signal_series(con, query: SignalQuery, signals: list[Signal]) -> dict[str, l
         return {}
     codes = tuple(sorted({s.rome_code for s in signals if s.rome_code}))
     f = AdFilter(rome_codes=codes or None, region_code=query.region_code, date_from=query.date_from,
-                 date_to=query.date_to)
+                 date_to=query.date_to, **query.ad_attributes())
     ads = nlp_queries.ads(con, f, period=query.period).to_pandas()
     keys = {s.skill_key for s in signals}
     asks = nlp_queries.asked_skills(con, f, period=query.period).to_pandas()
@@ -111,7 +111,7 @@ def signals_page(request: Request, con: ConDep, snapshot: SnapshotDep, computer:
     shown = sorted(signals, key=lambda s: s.q_value)[:MAX_CHARTS]
     series = signal_series(con, query, shown) if shown else {}
     return render(request, "signals.html", query=query, report=report, problem=problem, signals=signals,
-                  shown=shown, series=series, tables=tables)
+                  shown=shown, series=series, tables=tables, choices=filter_values(con, snapshot))
 
 
 @router.get("/certifications/{rncp_code}", name="web_certification")
@@ -132,7 +132,7 @@ def certification_page(request: Request, con: ConDep, snapshot: SnapshotDep, com
     missing_reports = []
     reports = cached_gaps_many(con, snapshot, computer, [
         GapQuery(rome_code=occ.rome_code, region_code=query.region_code, date_from=query.date_from,
-                 date_to=query.date_to) for occ in cert.occupations])
+                 date_to=query.date_to, **query.ad_attributes()) for occ in cert.occupations])
     for occ, report in zip(cert.occupations, reports, strict=True):
         if report is None:
             missing_reports.append(occ)

@@ -23,6 +23,7 @@ from api.compute import Computer, cached_results
 from api.models import Certification
 from api.routes.certifications import get_certification
 from api.routes.occupations import certification_summaries
+from crawler import queries as ad_queries
 from models.analysis import GapReport, SkillDemand
 from models.queries import AdFilter, GapQuery
 from nlp import queries as nlp_queries
@@ -100,6 +101,19 @@ def volume_series(con: duckdb.DuckDBPyConnection, snapshot: Path | str, f: AdFil
         months = pd.date_range(min(counts), max(counts), freq="MS").date
         return [(m.isoformat(), int(counts.get(m, 0))) for m in months]
     return SNAPSHOT_MEMO.get(con, snapshot, "volume_series", f.model_dump_json(), read)
+
+
+def filter_values(con: duckdb.DuckDBPyConnection, snapshot: Path | str,
+                  rome_code: str | None = None) -> dict[str, list[tuple[str, str | None]]]:
+    """Département, contract type and NAF codes (with sector label) the dated ads of an occupation
+    carry (every stored ad when ``rome_code`` is None): the choices of the page's filters
+    (``crawler.queries.filter_values``); once per snapshot."""
+    def read(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str | None]]]:
+        if rome_code is None:
+            return ad_queries.filter_values(cur)
+        ids = nlp_queries.ads(cur, AdFilter(rome_codes=(rome_code,))).column("ad_id").to_pylist()
+        return ad_queries.filter_values(cur, ids)
+    return SNAPSHOT_MEMO.get(con, snapshot, "filter_values", rome_code, read)
 
 
 def occupation_fiche(con: duckdb.DuckDBPyConnection, snapshot: Path | str, rome_code: str) -> dict | None:

@@ -19,6 +19,7 @@ from web.data import (
     ads_per_occupation,
     block_labels,
     cached_gaps_many,
+    filter_values,
     occupation_certifications,
     occupation_fiche,
     rome_labels,
@@ -92,6 +93,7 @@ def occupation_page(request: Request, con: ConDep, snapshot: SnapshotDep, comput
     assert fiche is not None  # RomeCodeDep answers 404 for an unknown code
     certs, cert_blocks = occupation_certifications(con, snapshot, query.rome_code)
     volume = volume_series(con, snapshot, query.ads())
+    choices = filter_values(con, snapshot, query.rome_code)
     report, problem = None, None
     try:
         report, _ = cached_result(con, snapshot, computer, "gaps", query, compute_on_miss=settings.api_compute_on_miss)
@@ -115,7 +117,7 @@ def occupation_page(request: Request, con: ConDep, snapshot: SnapshotDep, comput
         return response
     return render(request, "occupation.html", fiche=fiche, query=query, periode=periode or "tout", certs=certs,
                   cert_blocks=cert_blocks, report=report, problem=problem, volume=volume, blocks=blocks,
-                  tables=tables, min_ads=get_config().gaps.min_ads)
+                  tables=tables, min_ads=get_config().gaps.min_ads, choices=choices)
 
 
 AdIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$", max_length=200)]

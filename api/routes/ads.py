@@ -24,10 +24,10 @@ AdId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$", max_len
 @router.get("", response_model=Page[AdSummary], dependencies=[ReadAccess], responses={200: CSV_RESPONSE_DOC})
 def list_ads(con: ConDep, filters: FiltersDep, page: PageDep, fmt: FormatDep,
              rome_code: Annotated[str | None, Query(pattern=r"^[A-Za-z][0-9]{4}$", examples=["M1805"])] = None):
-    """Offres datées (métier prédit par le NLP, sinon celui de la source ; région ; période), récentes d'abord."""
+    """Offres datées (métier prédit par le NLP, sinon celui de la source ; région, département, contrat,
+    secteur NAF ; période), récentes d'abord."""
     f = AdFilter(rome_codes=(rome_code,) if rome_code else None, region_code=filters.region_code,
-                 date_from=filters.date_from,
-                 date_to=filters.date_to)
+                 date_from=filters.date_from, date_to=filters.date_to, **filters.ad_attributes())
     ads = nlp_queries.ads(con, f).to_pandas()
     total = len(ads)
     ads = ads.sort_values(["created_at", "ad_id"], ascending=[False, True], kind="stable")

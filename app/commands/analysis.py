@@ -55,23 +55,36 @@ RegionOption = Annotated[str | None, typer.Option("--region", help="Code région
 FromOption = Annotated[str | None, typer.Option("--from", help="Début de période AAAA-MM-JJ.")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Fin de période AAAA-MM-JJ (incluse).")]
 FormatOption = Annotated[Fmt, typer.Option("--format", help="text, json ou csv.")]
+DepartmentOption = Annotated[str | None, typer.Option("--departement", help="Code département des offres "
+                                                      "(ex. 69, 2A, 971).")]
+ContractOption = Annotated[str | None, typer.Option("--contrat", help="Type de contrat des offres "
+                                                    "(ex. CDI, CDD, MIS, SAI).")]
+NafOption = Annotated[str | None, typer.Option("--naf", help="Code NAF du secteur ou son début, comparé en "
+                                               "préfixe (ex. 62 ou 62.01Z).")]
 AllActiveOption = Annotated[bool, typer.Option(
     "--all-active", help="Toutes les certifications actives, pas seulement celles liées au métier.")]
 
 
 def _query(rome: str, region: str | None, date_from: str | None, date_to: str | None,
-           all_active: bool) -> GapQuery:
+           all_active: bool, department: str | None = None, contract: str | None = None,
+           naf: str | None = None) -> GapQuery:
     check_region(region)
     return build_query(GapQuery, {"--rome": ("rome_code", rome), "--region": ("region_code", region),
                                   "--from": ("date_from", parse_date(date_from, "--from")),
                                   "--to": ("date_to", parse_date(date_to, "--to")),
-                                  "--all-active": ("all_active", all_active)})
+                                  "--all-active": ("all_active", all_active),
+                                  "--departement": ("department_code", department),
+                                  "--contrat": ("contract_type_code", contract), "--naf": ("naf_code", naf)})
 
 
 def _context(report) -> str:
     period = f"{report.date_from or '…'} → {report.date_to or '…'}"
     flag = "" if report.is_significant else f"  ⚠ NON SIGNIFICATIF (moins de {report.min_ads} offres)"
-    return (f"{report.rome_code} {report.rome_label} — région {report.region_code or 'toutes'} — période {period}\n"
+    narrowed = "".join(f" — {name} {value}" for name, value in (
+        ("département", report.department_code), ("contrat", report.contract_type_code), ("NAF", report.naf_code))
+        if value)
+    return (f"{report.rome_code} {report.rome_label} — région {report.region_code or 'toutes'}{narrowed} — "
+            f"période {period}\n"
             f"{report.n_ads} offres ; {report.n_candidate_certifications} certification(s) candidate(s) "
             f"({report.coverage_basis}) ; modèle {report.model_name}{flag}")
 
@@ -79,13 +92,15 @@ def _context(report) -> str:
 def gaps_cmd(rome: RomeOption, region: RegionOption = None, date_from: FromOption = None, date_to: ToOption = None,
              fmt: FormatOption = Fmt.text, all_active: AllActiveOption = False, store: StoreOption = None,
              model: ModelOption = "default",
-             limit: Annotated[int, typer.Option(help="Lignes affichées en mode texte.")] = 25) -> None:
+             limit: Annotated[int, typer.Option(help="Lignes affichées en mode texte.")] = 25,
+             department: DepartmentOption = None, contract: ContractOption = None, naf: NafOption = None) -> None:
     """Compétences demandées par les offres d'un métier et leur couverture par les blocs RNCP \
 (non couvertes d'abord)."""
     from analysis.gaps import GapContext, compute_gaps, gaps_rows
 
     con = connect(store_or_default(store), read_only=True)
-    report = compute_gaps(GapContext(con, _encoder(model)), _query(rome, region, date_from, date_to, all_active))
+    report = compute_gaps(GapContext(con, _encoder(model)), _query(rome, region, date_from, date_to, all_active,
+                                                                   department, contract, naf))
     if fmt is Fmt.json:
         typer.echo(report.model_dump_json(indent=1))
     elif fmt is Fmt.csv:

@@ -95,6 +95,10 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         period: PeriodOpt = typer.Option(PeriodOpt.month, "--period", help="week ou month"),
         fmt: Fmt = typer.Option(Fmt.text, "--format"),
         store: StoreOption = None,
+        department: str | None = typer.Option(None, "--departement", help="code département des offres "
+                                              "(ex. 69, 2A, 971)"),
+        contract: str | None = typer.Option(None, "--contrat", help="type de contrat des offres (ex. CDI, CDD)"),
+        naf: str | None = typer.Option(None, "--naf", help="code NAF du secteur ou son début (préfixe, ex. 62)"),
     ) -> None:
         """Compétences émergentes / en déclin dans les offres (tendance testée, FDR contrôlé)."""
         _check_region(region)
@@ -102,7 +106,9 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
                                           "--rome": ("rome_codes", rome), "--region": ("region_code", region),
                                           "--from": ("date_from", _date(date_from, "--from")),
                                           "--to": ("date_to", _date(date_to, "--to")),
-                                          "--period": ("period", period.value)})
+                                          "--period": ("period", period.value),
+                                          "--departement": ("department_code", department),
+                                          "--contrat": ("contract_type_code", contract), "--naf": ("naf_code", naf)})
         rows, context = signals_command(_store(store), query)
         if not rows and fmt is Fmt.text:
             typer.echo(f"aucun signal significatif parmi {context['n_series_tested']} série(s) testée(s) "

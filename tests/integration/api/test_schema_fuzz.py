@@ -25,7 +25,8 @@ def test_no_server_error_on_generated_input(app, client, api_key: str) -> None:
 
     def run(operation) -> None:
         @given(case=operation.as_strategy())
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
         def check(case) -> None:
             headers = {"X-API-Key": api_key} if case.method.upper() == "POST" else None
             response = case.call(headers=headers)

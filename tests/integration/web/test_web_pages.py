@@ -106,6 +106,17 @@ def test_a_second_filter_of_an_occupation_page(server: str) -> None:
     totals = [sum(int(r[1]) for r in list(csv.reader(io.StringIO(t.text.lstrip("\ufeff"))))[1:])
               for t in (volume, whole)]
     assert totals[0] <= totals[1] and totals[1] > 0
+    # the département filter: offered (the ads of the occupation carry it), kept selected, applied
+    rhone = httpx.get(f"{server}/app/metiers/M1805", params={"departement": "69"}, timeout=120)
+    assert rhone.status_code == 200, rhone.text[:500]
+    assert '<select id="f-departement" name="departement">' in rhone.text
+    assert '<option value="69" selected>' in rhone.text
+    assert 'name="contrat"' in rhone.text and "Secteur (NAF)" in rhone.text
+    assert '<option value="69" selected>' not in httpx.get(f"{server}/app/metiers/M1805", timeout=120).text
+    in_69 = httpx.get(f"{server}/app/metiers/M1805", params={"departement": "69", "export": "csv",
+                                                             "table": "volume"})
+    total_69 = sum(int(r[1]) for r in list(csv.reader(io.StringIO(in_69.text.lstrip("\ufeff"))))[1:])
+    assert 8 <= total_69 <= totals[1]  # the written offers are in Lyon
 
 
 def _home_uncovered(client: httpx.Client) -> dict[str, str]:
