@@ -20,7 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,11 +80,12 @@ def _wait_ready(base: str, server: subprocess.Popen, timeout_s: float = 300) -> 
     raise UserError(f"le serveur de mesure ne répond pas sur {base} après {timeout_s:.0f} s")
 
 
-def bench_api(store: Path, *, rome_code: str, n_ads: int = 100_000, rate: float = 50.0, duration_s: float = 30.0,
-              concurrency: int = 16, port: int = 8765,
-              progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
-    """Measure (see module docstring); returns the figures, latencies in milliseconds."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+@contextmanager
+def served_copy(store: Path, *, n_ads: int, port: int,
+                progress: Callable[[str], None] = lambda _: None) -> Iterator[tuple[str, int]]:
+    """(base URL, ads stored) of a temporary copy of ``store`` inflated to ``n_ads`` ads and served on
+    loopback as ``skillgap serve`` serves it (uvicorn over ``create_app``, API and web app), stopped
+    and deleted when the block ends."""
     if not Path(store).is_file():
         raise UserError(f"magasin introuvable : {store}")
     with tempfile.TemporaryDirectory(prefix="skillgap-bench-") as tmp:
@@ -95,20 +97,12 @@ def bench_api(store: Path, *, rome_code: str, n_ads: int = 100_000, rate: float 
         # the copy keeps the caller's embedding cache (phrase vectors), else the first computation re-embeds all
         env = {**os.environ, "SKILLGAP_STORE": str(copy),
                "SKILLGAP_CACHE_DIR": str(get_settings().resolved_cache_dir())}
-        # the service as `skillgap serve` runs it: uvicorn over create_app (settings from SKILLGAP_STORE)
         server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
                                    "--host", "127.0.0.1", "--port", str(port)],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             _wait_ready(base, server)
-            url = f"{base}/occupations/{rome_code}/gaps"
-            t0 = time.perf_counter()
-            first = httpx.get(url, timeout=1800)
-            miss_s = time.perf_counter() - t0
-            if first.status_code != 200:
-                raise UserError(f"GET {url} : {first.status_code} {first.text[:300]}")
-            progress(f"premier calcul (cache vide) : {miss_s:.1f} s ; charge {rate}/s pendant {duration_s} s")
-            latencies, errors = asyncio.run(_load(url, rate=rate, duration_s=duration_s, concurrency=concurrency))
+            yield base, n_stored
         finally:
             server.terminate()
             try:
@@ -116,6 +110,22 @@ def bench_api(store: Path, *, rome_code: str, n_ads: int = 100_000, rate: float 
             except subprocess.TimeoutExpired:  # a computation in flight does not stop on SIGTERM
                 server.kill()
                 server.wait(timeout=30)
+
+
+def bench_api(store: Path, *, rome_code: str, n_ads: int = 100_000, rate: float = 50.0, duration_s: float = 30.0,
+              concurrency: int = 16, port: int = 8765,
+              progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Measure (see module docstring); returns the figures, latencies in milliseconds."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    with served_copy(store, n_ads=n_ads, port=port, progress=progress) as (base, n_stored):
+        url = f"{base}/occupations/{rome_code}/gaps"
+        t0 = time.perf_counter()
+        first = httpx.get(url, timeout=1800)
+        miss_s = time.perf_counter() - t0
+        if first.status_code != 200:
+            raise UserError(f"GET {url} : {first.status_code} {first.text[:300]}")
+        progress(f"premier calcul (cache vide) : {miss_s:.1f} s ; charge {rate}/s pendant {duration_s} s")
+        latencies, errors = asyncio.run(_load(url, rate=rate, duration_s=duration_s, concurrency=concurrency))
     wall = latencies.pop()
     ms = np.array(latencies) * 1000
     return {"endpoint": f"GET /occupations/{rome_code}/gaps", "n_ads_stored": n_stored,

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from api.compute import cached_result, load_module
+from api.compute import cached_result
 from api.deps import ComputerDep, ConDep, GapQueryDep, SettingsDep, SignalQueryDep, SnapshotDep, StateDep, WatchQueryDep
 from api.errors import ApiError
+from api.routes.modules import draft_response
 from models.queries import AdFilter, GapQuery, SignalQuery
 from models.signals import Signal
 from nlp import queries as nlp_queries
@@ -50,14 +51,7 @@ def modules_page(request: Request, con: ConDep, snapshot: SnapshotDep, computer:
 @router.get("/modules/{module_id}/fiche.{fmt}", name="web_module_draft")
 def module_draft(con: ConDep, state: StateDep, module_id: ModuleId, fmt: Literal["md", "docx"]) -> Response:
     """The « fiche module complémentaire » draft (``skillgap module draft``'s renderer)."""
-    from reports.module_draft import render_module
-
-    module = load_module(state, con, module_id)
-    if module is None:
-        raise ApiError(404, f"module inconnu : {module_id} (ouvrez d'abord la page des modules du métier)")
-    content, media_type = render_module(con, module, fmt)
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{module_id}.{fmt}"'})
+    return draft_response(con, state, module_id, fmt, missing="ouvrez d'abord la page des modules du métier")
 
 
 def signal_series(con, query: SignalQuery, signals: list[Signal]) -> dict[str, list[tuple[str, float]]]:

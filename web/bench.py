@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,9 +20,8 @@ from typing import Any
 import httpx
 import numpy as np
 
-from api.bench import _load, _wait_ready, inflate_store
+from api.bench import _load, served_copy
 from skillgap.errors import UserError
-from skillgap.settings import get_settings
 
 
 def pages_of(rome_code: str, rncp_code: str | None) -> dict[str, str]:
@@ -42,42 +37,22 @@ def bench_app(store: Path, *, rome_code: str, rncp_code: str | None = None, n_ad
               rate: float = 10.0, duration_s: float = 10.0, concurrency: int = 8, port: int = 8766,
               progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Measure (see module docstring); latencies in milliseconds."""
-    if not Path(store).is_file():
-        raise UserError(f"magasin introuvable : {store}")
     results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="skillgap-bench-app-") as tmp:
-        copy = Path(tmp) / "store.duckdb"
-        shutil.copy(store, copy)
-        n_stored = inflate_store(copy, n_ads)
-        progress(f"{n_stored} offres dans la copie {copy}")
-        base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "SKILLGAP_STORE": str(copy),
-               "SKILLGAP_CACHE_DIR": str(get_settings().resolved_cache_dir())}
-        server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port),
-                                   "--store", str(copy)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            _wait_ready(base, server)
-            for name, path in pages_of(rome_code, rncp_code).items():
-                t0 = time.perf_counter()
-                first = httpx.get(base + path, timeout=1800)
-                first_s = time.perf_counter() - t0
-                if first.status_code != 200:
-                    raise UserError(f"GET {path} : {first.status_code} {first.text[:300]}")
-                latencies, errors = asyncio.run(_load(base + path, rate=rate, duration_s=duration_s,
-                                                      concurrency=concurrency))
-                latencies.pop()
-                ms = np.array(latencies) * 1000
-                results[name] = {"path": path, "first_s": round(first_s, 2), "requests": len(ms), "errors": len(errors),
-                                 "p50_ms": round(float(np.percentile(ms, 50)), 1),
-                                 "p95_ms": round(float(np.percentile(ms, 95)), 1)}
-                progress(f"{name}: {results[name]}")
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=30)
+    with served_copy(store, n_ads=n_ads, port=port, progress=progress) as (base, n_stored):
+        for name, path in pages_of(rome_code, rncp_code).items():
+            t0 = time.perf_counter()
+            first = httpx.get(base + path, timeout=1800)
+            first_s = time.perf_counter() - t0
+            if first.status_code != 200:
+                raise UserError(f"GET {path} : {first.status_code} {first.text[:300]}")
+            latencies, errors = asyncio.run(_load(base + path, rate=rate, duration_s=duration_s,
+                                                  concurrency=concurrency))
+            latencies.pop()
+            ms = np.array(latencies) * 1000
+            results[name] = {"path": path, "first_s": round(first_s, 2), "requests": len(ms), "errors": len(errors),
+                             "p50_ms": round(float(np.percentile(ms, 50)), 1),
+                             "p95_ms": round(float(np.percentile(ms, 95)), 1)}
+            progress(f"{name}: {results[name]}")
     return {"n_ads_stored": n_stored, "rate_per_s_per_page": rate, "duration_s_per_page": duration_s,
             "cpu_count": os.cpu_count(), "pages": results,
             "max_p95_ms": max(r["p95_ms"] for r in results.values())}
