@@ -1,4 +1,5 @@
-"""Commands of this package: ``process``, ``eval skills|occupations|esco-linking``, ``bench nlp``.
+"""Commands of this package: ``process``, ``eval skills|occupations|esco-linking|occupation-normalisation``,
+``bench nlp``.
 
 Each command is a thin wrapper: it opens the store, reads the referential, builds the engine and
 calls a function that returns data; it prints readable lines, then one JSON object as last line.
@@ -70,7 +71,7 @@ def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], m
                       "--rerank-weight",
                       help="Poids du re-classeur (défaut : rerank.esco_weight de nlp/config.toml).")] = None,
                   ) -> None:
-    """Liaison phrase → compétences ESCO (TECH/HOUSE/TECHWOLF) : RP@5, RP@10, MRR."""
+    """Liaison phrase → compétences ESCO (TECH/HOUSE/TECHWOLF) : RP@1, RP@5, RP@10, MRR, nDCG@100."""
     from nlp.embed import CachedEncoder, get_encoder
     from nlp.esco_eval import evaluate_esco_linking
     from nlp.rerank import RerankConfig
@@ -83,6 +84,43 @@ def eval_esco_cmd(annotations: Annotated[Path, typer.Option("--annotations")], m
     weight = settings.esco_weight if rerank_weight is None else rerank_weight
     _report(evaluate_esco_linking(ref, encoder, _existing(annotations), cache_dir=cache, reranker=reranker,
                                   rerank=RerankConfig(top_n=rerank_top or settings.esco_top_n, weight=weight)))
+
+
+def eval_occupation_norm_cmd(
+    store: StoreOption = None, model: ModelOption = None, rerank: RerankOption = None,
+    crosswalk: Annotated[Path | None, typer.Option(
+        "--crosswalk", help="Fichier (ou dossier) de correspondance ESCO ↔ ROME servant de référence "
+                            "(défaut : celui fourni avec skillgap).")] = None,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=1, help="Évaluer un échantillon aléatoire de N appellations (défaut : toutes).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Graine de l'échantillon tiré avec --limit.")] = 0,
+) -> None:
+    """Appellation ROME 4.0 → métier ESCO (référence : la correspondance officielle) : success@1/5/10, MRR."""
+    from models.referential import Source
+    from nlp.occupation_eval import evaluate_occupation_normalisation, read_crosswalk
+    from nlp.rerank import RerankConfig
+    from nlp.runtime import default_encoder
+    from referentials import queries
+    from skillgap.settings import get_settings
+    from skillgap.store import connect
+
+    ref, config, cache = _setup(store, model, rerank)
+    con = connect(store or get_settings().store, read_only=True)
+    try:
+        queries.require_loaded(con, "esco")
+        occupations = queries.esco_occupation_records(con)
+        store_crosswalk = queries.current_version_id(con, Source.ESCO_ROME)
+    finally:
+        con.close()
+    cw = read_crosswalk(_existing(crosswalk) if crosswalk is not None and not crosswalk.is_dir() else crosswalk)
+    encoder = default_encoder(config.model.name)
+    settings = config.rerank
+    rerank_model = settings.model_for(config.model.name)
+    reranker = default_encoder(rerank_model) if rerank_model else None
+    _report(evaluate_occupation_normalisation(
+        ref, occupations, cw, encoder, cache_dir=cache, reranker=reranker,
+        rerank=RerankConfig(top_n=settings.occupation_top_n, weight=settings.occupation_weight),
+        limit=limit, seed=seed, store_crosswalk_version=store_crosswalk))
 
 
 def bench_nlp_cmd(
@@ -145,4 +183,5 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
     groups["eval"].command("skills")(eval_skills_cmd)
     groups["eval"].command("occupations")(eval_occupations_cmd)
     groups["eval"].command("esco-linking")(eval_esco_cmd)
+    groups["eval"].command("occupation-normalisation")(eval_occupation_norm_cmd)
     groups["bench"].command("nlp")(bench_nlp_cmd)
