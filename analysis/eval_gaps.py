@@ -31,6 +31,7 @@ from analysis.coverage import candidate_certifications
 from analysis.gaps import GapContext, compute_gaps
 from models.analysis import GapReport
 from models.queries import AdFilter, GapQuery
+from models.review import ReviewSet
 from nlp import queries as nlp_queries
 from skillgap.errors import InsufficientDataError, UserError
 
@@ -224,6 +225,7 @@ def score_sheet(sheet: pd.DataFrame, *, status_column: str = "system_status") ->
     status = skills[status_column]
     return {
         "n_items": len(sheet), "n_judged": len(judged),
+        "n_not_in_reports": int((judged[status_column] == "").sum()),  # (recomputed) items no report holds now
         "extraction_precision": _ratio(int((judged.competence_demandee == "oui").sum()), len(judged)),
         "n_coverage_judged": len(skills),
         "uncovered": prf(status == "uncovered", skills.couverte == "non"),
@@ -232,7 +234,21 @@ def score_sheet(sheet: pd.DataFrame, *, status_column: str = "system_status") ->
         "covered": prf(status == "covered", skills.couverte == "oui"),
         "to_check_share": _ratio(int((status == "partial").sum()), len(skills)),
         "judged_coverage": {k: int((skills.couverte == k).sum()) for k in COVERED},
-    }
+    } | (_review_counts(judged) if "review_verdict" in sheet.columns else {})
+
+
+def _review_counts(judged: pd.DataFrame) -> dict:
+    """What the reviewers' decisions did on the judged items: how many they touched, and the
+    extraction precision of the list a user sees (rejected skills leave it)."""
+    rejected = judged.system_status == "rejected"
+    shown = judged[~rejected]
+    return {"reviews": {
+        "n_reviewed": int((judged.review_verdict != "").sum()),
+        "n_rejected": int(rejected.sum()),
+        "n_rejected_judged_not_demanded": int((rejected & (judged.competence_demandee == "non")).sum()),
+        "n_coverage_corrected": int((judged.matched_kind == "review").sum()),
+        "extraction_precision_shown": _ratio(int((shown.competence_demandee == "oui").sum()), len(shown)),
+    }}
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str], categories: Sequence[str]) -> float | None:
@@ -300,19 +316,34 @@ def choose_band(sheet: pd.DataFrame, *, target: float = 0.8, min_side: int = 5,
     return best
 
 
-def recompute(ctx: GapContext, sheet: pd.DataFrame) -> pd.DataFrame:
+def recompute(ctx: GapContext, sheet: pd.DataFrame,
+              reviews: Callable[[str], ReviewSet | None] | None = None) -> pd.DataFrame:
     """The sheet's items decided again by the current code and store (before / after a change of
     the coverage decision): ``system_status``, ``score``, ``matched_kind`` replaced; items the
-    current gap reports no longer hold keep an empty status and are scored as not predicted."""
+    current gap reports no longer hold keep an empty status and are scored as not predicted.
+
+    ``reviews`` (occupation → the reviewers' decisions in force, as the web app applies them): the
+    reports are computed with them, so a corrected coverage replaces the model's status
+    (``matched_kind`` ``review``) and a rejected skill gets the status ``rejected``; column
+    ``review_verdict`` names each item's decisions (empty when none)."""
     out = sheet.copy()
     now: dict[str, tuple[str, float, str | None]] = {}
+    verdicts: dict[str, str] = {}
     for code in sorted(sheet.rome_code.unique()):
-        report = compute_gaps(ctx, GapQuery(rome_code=code))
+        decisions = reviews(code) if reviews is not None else None
+        report = compute_gaps(ctx, GapQuery(rome_code=code), reviews=decisions)
         for s in report.skills:
             c = s.coverage
             now[f"{code}|{s.skill_key}"] = (c.status.value, c.score, c.matched_kind)
+        for s in report.rejected_skills:
+            now[f"{code}|{s.skill_key}"] = ("rejected", s.coverage.score, s.coverage.matched_kind)
+        for d in decisions.decisions if decisions is not None else ():
+            key = f"{code}|{d.skill_key}"
+            verdicts[key] = "+".join(x for x in (verdicts.get(key), d.verdict) if x)
     found = [now.get(i, ("", np.nan, None)) for i in out.item_id]
     out["system_status"] = [f[0] for f in found]
     out["score"] = [f[1] for f in found]
     out["matched_kind"] = [f[2] for f in found]
+    if reviews is not None:
+        out["review_verdict"] = [verdicts.get(i, "") for i in out.item_id]
     return out

@@ -28,6 +28,10 @@ class ExtractionConfig(Record):
 class OccupationConfig(Record):
     search_k: int = Field(default=60, gt=0)
     top_k: int = Field(default=3, gt=0)
+    description_weight: float = Field(
+        default=0.0, ge=0, description="weight of the description's fit to a fiche's skills (0 = title alone)")
+    description_candidates: int = Field(default=10, gt=0, description="title candidates re-scored by the fit")
+    description_top_skills: int = Field(default=10, gt=0, description="best-matched fiche skills averaged")
 
 
 class LinkingConfig(Record):

@@ -118,15 +118,36 @@ class NlpEngine:
             self._esco = LabelIndex.build(name="esco-skills-fr", texts=texts, keys=keys, **self._esco_build)
         return self._esco
 
-    def predict_occupations(self, titles: Sequence[str]) -> list[FicheScores]:
-        """Top fiches of each title (titles repeat: each distinct cleaned title is ranked once)."""
+    def predict_occupations(
+        self, titles: Sequence[str], mention_vectors: Sequence[np.ndarray] | None = None
+    ) -> list[FicheScores]:
+        """Top fiches of each ad: ranked by its title (titles repeat: each distinct cleaned title is ranked
+        once), then, given the ad's mention vectors and ``[occupation].description_weight`` > 0, the
+        title's ``description_candidates`` best fiches re-scored by how well the description fits their
+        skills (``SkillRanker.fiche_fit``): score = title score + weight × fit."""
+        settings = self.config.occupation
+        by_description = mention_vectors is not None and settings.description_weight > 0
+        width = max(settings.top_k, settings.description_candidates) if by_description else settings.top_k
         queries = [query_text(t) for t in titles]
         unique = list(dict.fromkeys(queries))
-        ranked = dict(zip(unique, self._rank_titles(unique), strict=True))
-        return [ranked[q] for q in queries]
+        ranked = dict(zip(unique, self._rank_titles(unique, width), strict=True))
+        by_title = [ranked[q] for q in queries]
+        if not by_description:
+            return by_title
+        assert mention_vectors is not None
+        return [self._by_description(fiche, vecs) for fiche, vecs in zip(by_title, mention_vectors, strict=True)]
 
-    def _rank_titles(self, queries: list[str]) -> list[FicheScores]:
-        top_k = self.config.occupation.top_k
+    def _by_description(self, fiche: FicheScores, mention_vecs: np.ndarray) -> FicheScores:
+        settings = self.config.occupation
+        fits = self.ranker.fiche_fit(mention_vecs, fiche.rome_codes, top=settings.description_top_skills)
+        scored = sorted(
+            ((code, score + settings.description_weight * fit)
+             for code, score, fit in zip(fiche.rome_codes, fiche.scores, fits, strict=True)),
+            key=lambda kv: -kv[1],
+        )[: settings.top_k]  # sorted() is stable: ties keep the title's order
+        return FicheScores(tuple(c for c, _ in scored), tuple(round(v, 4) for _, v in scored))
+
+    def _rank_titles(self, queries: list[str], top_k: int) -> list[FicheScores]:
         if self.title_rows is None or self.rerank_encoder is None:
             return self.occupations.rank(queries, self.encoder.encode(queries), top_k=top_k)
         settings = self.config.rerank
@@ -165,7 +186,6 @@ class NlpEngine:
         Phrases of the whole batch are encoded at once and ESCO-searched at once (fast paths).
         """
         kept = [ad for ad in ads if self.skip_reason(ad) is None]
-        fiches = dict(zip((a.ad_id for a in kept), self.predict_occupations([a.title for a in kept]), strict=True))
         cands = {ad.ad_id: self._safe_candidates(ad) for ad in kept}
         flat = [c for found in cands.values() if found for c in found]
         # ads repeat phrases: each distinct folded phrase is encoded and searched once per batch
@@ -180,7 +200,15 @@ class NlpEngine:
         _, unique_hits = self.ranker.index.search(unique_vectors, linking.search_k)
         vectors, rome_hits = unique_vectors[of_mention], unique_hits[of_mention]
         esco = [unique_esco[i] for i in of_mention.tolist()]
-        out, offset = [], 0
+        spans, offset = {}, 0
+        for ad_id, found in cands.items():  # the order of ``flat``
+            if found is not None:
+                spans[ad_id] = slice(offset, offset + len(found))
+                offset += len(found)
+        with_text = list({ad.ad_id: ad for ad in kept if ad.ad_id in spans}.values())
+        fiches = dict(zip((a.ad_id for a in with_text), self.predict_occupations(
+            [a.title for a in with_text], [vectors[spans[a.ad_id]] for a in with_text]), strict=True))
+        out = []
         for ad in ads:
             reason = self.skip_reason(ad)
             found = cands.get(ad.ad_id)
@@ -190,8 +218,7 @@ class NlpEngine:
                 out.append(ProcessedAd(ad_id=ad.ad_id, skipped_reason=reason))
                 continue
             assert found is not None  # no candidates means a reason above
-            span = slice(offset, offset + len(found))
-            offset += len(found)
+            span = spans[ad.ad_id]
             try:
                 out.append(self._process_one(ad, fiches[ad.ad_id], found, vectors[span], esco[span], rome_hits[span]))
             except Exception as e:  # one bad ad must not lose the batch

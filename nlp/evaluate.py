@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 from nlp.engine import AdText, NlpEngine
 from skillgap.errors import InputFileError
 
@@ -54,12 +56,12 @@ def evaluate_skills(engine: NlpEngine, path: Path) -> dict:
         n_unknown += len(codes - known)
         if codes & known:
             items.append((ad_text(obj, i), codes & known))
-    fiches = engine.predict_occupations([ad.title for ad, _ in items])
+    vectors = _mention_vectors(engine, [ad for ad, _ in items])
+    fiches = engine.predict_occupations([ad.title for ad, _ in items], vectors)
     recalls = {k: 0.0 for k in SKILL_KS}
     mrr = 0.0
-    for (ad, gold), fiche in zip(items, fiches, strict=True):
-        cands = engine.candidates(ad.description)
-        ranked = [c for c, _ in engine.ranker.rank_ad(engine.encode_candidates(cands), fiche.rome_codes, k=100)]
+    for (_, gold), fiche, vecs in zip(items, fiches, vectors, strict=True):
+        ranked = [c for c, _ in engine.ranker.rank_ad(vecs, fiche.rome_codes, k=100)]
         for k in SKILL_KS:
             recalls[k] += len(gold & set(ranked[:k])) / len(gold)
         mrr += next((1 / r for r, c in enumerate(ranked, start=1) if c in gold), 0.0)
@@ -73,10 +75,17 @@ def evaluate_skills(engine: NlpEngine, path: Path) -> dict:
     }
 
 
+def _mention_vectors(engine: NlpEngine, ads: list[AdText]) -> list[np.ndarray]:
+    """The vectors of each ad's candidate phrases, as ``NlpEngine.process`` computes them."""
+    return [engine.encode_candidates(engine.candidates(ad.description)) for ad in ads]
+
+
 def evaluate_occupations(engine: NlpEngine, path: Path) -> dict:
-    """acc@1/@3 at the ROME v3 level (parent of the predicted 4.0 fiche vs parent of ``romeCode``)."""
+    """acc@1/@3 at the ROME v3 level (parent of the predicted 4.0 fiche vs parent of ``romeCode``), the
+    title and the description read as ``NlpEngine.process`` reads them."""
     items = [(ad_text(obj, i), code) for i, obj in enumerate(read_api_ads(path)) if (code := obj.get("romeCode"))]
-    fiches = engine.predict_occupations([ad.title for ad, _ in items])
+    ads = [ad for ad, _ in items]
+    fiches = engine.predict_occupations([ad.title for ad in ads], _mention_vectors(engine, ads))
     parent = engine.ref.parent_code
     hit1 = hit3 = exact1 = 0
     for (_, gold), fiche in zip(items, fiches, strict=True):

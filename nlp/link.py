@@ -49,6 +49,7 @@ class SkillRanker:
         self.kind_order = {code: _KIND_ORDER.get(k, 3) for code, k in zip(self.codes, kinds, strict=True)}
         self.parent = ref.parent_code
         self._rows_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._skill_rows: dict[str, np.ndarray] = {}
         self.fiches: dict[str, FicheSkills] = {}
         for rome_code, frame in ref.fiche_skills().items():
             self.fiches[rome_code] = self._fiche(frame)
@@ -67,22 +68,50 @@ class SkillRanker:
     def clear_cache(self) -> None:
         """Forget the memoised bonuses of fiche combinations (``skillgap bench nlp``: runs start cold)."""
         self._rows_cache.clear()
+        self._skill_rows.clear()
 
-    def _compute_fiche_bonus(self, fiche_codes: tuple[str, ...]) -> dict[int, float]:
-        """index row → best fiche bonus + prior among the predicted fiches."""
-        bonus: dict[int, float] = {}
+    def skill_rows(self, rome_code: str) -> np.ndarray:
+        """Index rows of the skills of a fiche and (``with_parent``) of its ROME v3 parent (memoised)."""
+        rows = self._skill_rows.get(rome_code)
+        if rows is None:
+            codes = {rome_code, self.parent(rome_code)} if self.config.with_parent else {rome_code}
+            parts = [f.rows for f in (self.fiches.get(c) for c in sorted(codes)) if f is not None]
+            rows = self._skill_rows[rome_code] = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+        return rows
+
+    def fiche_fit(self, mention_vecs: np.ndarray, rome_codes: tuple[str, ...], *, top: int) -> list[float]:
+        """How well an ad's mentions fit each fiche: per fiche skill, the best cosine over the mentions;
+        the mean of the ``top`` best of those (0 without mentions or skills). One product for all fiches."""
+        parts = [self.skill_rows(code) for code in rome_codes]
+        lengths = np.array([len(p) for p in parts])
+        if len(mention_vecs) == 0 or not lengths.any():
+            return [0.0] * len(rome_codes)
+        best = (mention_vecs @ self.vectors[np.concatenate(parts)].T).max(axis=0)
+        width = int(lengths.max())
+        padded = np.full((len(parts), width), -np.inf, dtype=best.dtype)  # one row per fiche
+        padded[np.arange(width) < lengths[:, None]] = best
+        n = min(top, width)
+        kept = np.partition(padded, width - n, axis=1)[:, width - n :]
+        finite = np.isfinite(kept)
+        sums = np.where(finite, kept, 0.0).sum(axis=1)
+        counts = finite.sum(axis=1)
+        return np.divide(sums, counts, out=np.zeros(len(parts)), where=counts > 0).tolist()
+
+    def _compute_fiche_bonus(self, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(index rows, best fiche bonus + prior of each among the predicted fiches), rows ascending."""
+        rows, values = [], []
         for rank, code in enumerate(fiche_codes[: len(self.config.fiche_bonus)]):
             codes = {code, self.parent(code)} if self.config.with_parent else {code}
             for fiche in (self.fiches.get(c) for c in sorted(codes)):
                 if fiche is not None:
-                    self._add_fiche(bonus, fiche, rank)
-        return bonus
-
-    def _add_fiche(self, bonus: dict[int, float], fiche: FicheSkills, rank: int) -> None:
-        for row, prior in zip(fiche.rows.tolist(), fiche.prior.tolist(), strict=True):
-            value = self.config.fiche_bonus[rank] + prior
-            if value > bonus.get(row, -1.0):
-                bonus[row] = value
+                    rows.append(fiche.rows)
+                    values.append(fiche.prior.astype(np.float64) + self.config.fiche_bonus[rank])
+        if not rows:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        all_rows, all_values = np.concatenate(rows), np.concatenate(values)
+        order = np.lexsort((-all_values, all_rows))  # by row, best value first
+        unique_rows, first = np.unique(all_rows[order], return_index=True)
+        return unique_rows, all_values[order][first]
 
     def cosines(
         self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
@@ -97,17 +126,12 @@ class SkillRanker:
         return rows, mention_vecs @ self.vectors[rows].T
 
     def _fiche_rows(self, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, their bonus) of ``_compute_fiche_bonus`` as arrays, rows in insertion order (memoised:
-        ads share fiches)."""
+        """(rows, their bonus) of ``_compute_fiche_bonus`` (memoised: ads share fiches)."""
         cached = self._rows_cache.get(fiche_codes)
         if cached is None:
             if len(self._rows_cache) > 4096:
                 self._rows_cache.clear()
-            bonus = self._compute_fiche_bonus(fiche_codes)
-            cached = self._rows_cache[fiche_codes] = (
-                np.fromiter(bonus, dtype=np.int64, count=len(bonus)),
-                np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus)),
-            )
+            cached = self._rows_cache[fiche_codes] = self._compute_fiche_bonus(fiche_codes)
         return cached
 
     def score_matrix(

@@ -65,6 +65,10 @@ def score_cmd(
     sheets: Annotated[list[Path], typer.Argument(help="Une feuille jugée (juge A), ou deux (A et B) pour le kappa.")],
     recompute: Annotated[bool, typer.Option(
         help="Redécide les items avec le code et le magasin actuels (avant / après un changement).")] = False,
+    with_reviews: Annotated[bool, typer.Option(
+        "--with-reviews",
+        help="Avec --recompute : applique les décisions des relecteurs (application web, fichier de service "
+             "à côté du magasin) comme le fait l'application ; compte les items relus, rejetés, corrigés.")] = False,
     store: StoreOption = None,
     model: ModelOption = "default",
 ) -> None:
@@ -80,15 +84,33 @@ def score_cmd(
         from analysis.gaps import GapContext
 
         con = connect(store_or_default(store), read_only=True)
-        first = redo(GapContext(con, _encoder(model)), first)
+        reviews = None
+        if with_reviews:
+            from api.reviews import store_review_set
+            from models.review import ReviewSet
+
+            def reviews(code: str) -> ReviewSet | None:
+                return store_review_set(con, code)
+        first = redo(GapContext(con, _encoder(model)), first, reviews)
+    elif with_reviews:
+        raise UserError("--with-reviews s'utilise avec --recompute (les décisions s'appliquent au calcul)")
     result = score_sheet(first)
     typer.echo(f"{sheets[0]} : {result['n_judged']} items jugés sur {result['n_items']} ; précision de l'extraction "
                f"{_fmt(result['extraction_precision'])} ; couverture jugée sur {result['n_coverage_judged']} items")
+    if result["n_not_in_reports"]:
+        typer.echo(f"{result['n_not_in_reports']} items jugés ne sont plus dans les rapports actuels "
+                   "(comptés non prédits)")
     typer.echo(_line("non couverte", result["uncovered"]))
     typer.echo(_line("non/en partie", result["uncovered_or_partly"]))
     typer.echo(_line("couverte", result["covered"]))
     if result["to_check_share"] is not None:
         typer.echo(f"à vérifier : {result['to_check_share']:.1%} des items")
+    if "reviews" in result:
+        r = result["reviews"]
+        typer.echo(f"relectures : {r['n_reviewed']} items relus, {r['n_rejected']} rejetés (dont "
+                   f"{r['n_rejected_judged_not_demanded']} jugés non demandés), {r['n_coverage_corrected']} "
+                   f"couvertures corrigées ; précision de l'extraction de la liste affichée "
+                   f"{_fmt(r['extraction_precision_shown'])}")
     result["band"] = choose_band(first)
     result["band_partly_is_gap"] = choose_band(first, partly_is_gap=True)
     for key, what in (("band", "« en partie » contre"), ("band_partly_is_gap", "« en partie » = écart")):
@@ -102,6 +124,7 @@ def score_cmd(
                        f"{_fmt(a['agreement'])} "
                        f"(n = {a['n']})")
     result["recomputed"] = recompute
+    result["with_reviews"] = with_reviews
     typer.echo(json.dumps(result))
 
 

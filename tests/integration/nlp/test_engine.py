@@ -23,6 +23,20 @@ def test_title_gives_the_fiche_and_its_v3_parent(engine):
     assert ad.occupation.parent_rome_code == "M1801"
 
 
+def test_the_description_decides_between_fiches_the_title_leaves_open(engine, toy_ref, tmp_path):
+    title = "Administrateur H/F"
+    sql = AdText("ad-sql", title, "Vos missions :\n- Langage SQL\n- Langage SQL avancé")
+    system = AdText("ad-si", title, "Vos missions :\n- Administrer un système d'informations\n"
+                                   "- Gérer la sécurité informatique")
+    [a, b] = engine.process([sql, system])
+    assert (a.occupation.rome_code, b.occupation.rome_code) == ("M1894", "M1801")
+    title_only = engine.config.model_copy(
+        update={"occupation": engine.config.occupation.model_copy(update={"description_weight": 0.0})})
+    plain = NlpEngine(toy_ref, title_only, engine.encoder, tmp_path)
+    [c, d] = plain.process([sql, system])
+    assert c.occupation.rome_code == d.occupation.rome_code  # the title alone cannot tell them apart
+
+
 def test_mentions_links_and_provenance(engine):
     [ad] = engine.process([AD])
     assert ad.skipped_reason is None

@@ -118,3 +118,41 @@ def test_clean_title_and_expand_items():
         ("RNCP1BC02", "title_part", "Installer un poste"),
         ("RNCP1BC02", "title_part", "configurer un poste"),
     ]
+
+
+@pytest.mark.issue(17)
+def test_review_decisions_override_the_model_and_are_counted(gap_context):
+    from datetime import UTC, datetime
+
+    from analysis.eval_gaps import recompute
+    from analysis.gaps import compute_gaps
+    from models.queries import GapQuery
+    from models.review import ReviewDecision, ReviewSet
+
+    report = compute_gaps(gap_context, GapQuery(rome_code="M1805"))
+    by_status = {k: [s for s in report.skills if s.coverage.status.value == k] for k in ("uncovered", "covered")}
+    uncovered = [*by_status["uncovered"][:2], by_status["covered"][0]]  # two gaps and a covered skill
+    sheet = pd.DataFrame([{"item_id": f"M1805|{s.skill_key}", "rome_code": "M1805", "system_status": "",
+                           "score": 0.0, "matched_kind": "", "competence_demandee": judged, "couverte": covered}
+                          for s, (judged, covered) in zip(uncovered, [("non", ""), ("oui", "oui"), ("oui", "oui")],
+                                                          strict=True)])
+
+    def decision(i: int, skill, verdict: str, **extra) -> ReviewDecision:
+        return ReviewDecision(review_id=i, rome_code="M1805", key_id="k1", decided_at=datetime(2026, 1, 5, tzinfo=UTC),
+                              skill_key=skill.skill_key, skill_label=skill.skill_label, verdict=verdict, **extra)
+
+    reviews = ReviewSet(rome_code="M1805", decisions=(
+        decision(1, uncovered[0], "rejected", comment="pas une compétence"),
+        decision(2, uncovered[1], "coverage_wrong", corrected_status="covered", comment="bloc 2"),
+    ))
+    model = recompute(gap_context, sheet)
+    assert list(model.system_status) == ["uncovered", "uncovered", "covered"] and "review_verdict" not in model
+    reviewed = recompute(gap_context, sheet, lambda code: reviews if code == "M1805" else None)
+    assert list(reviewed.system_status) == ["rejected", "covered", "covered"]
+    assert list(reviewed.review_verdict) == ["rejected", "coverage_wrong", ""]
+    before, after = score_sheet(model), score_sheet(reviewed)
+    assert before["uncovered"]["precision"] == 0.0 and after["uncovered"]["n_predicted"] == 0  # the false gap
+    assert (before["covered"]["recall"], after["covered"]["recall"]) == (0.5, 1.0)
+    assert after["reviews"] == {"n_reviewed": 2, "n_rejected": 1, "n_rejected_judged_not_demanded": 1,
+                                "n_coverage_corrected": 1, "extraction_precision_shown": 1.0}
+    assert "reviews" not in before
