@@ -223,10 +223,13 @@ def score_sheet(sheet: pd.DataFrame, *, status_column: str = "system_status") ->
     judged = sheet[sheet.competence_demandee != ""]
     skills = judged[(judged.competence_demandee == "oui") & (judged.couverte != "")]
     status = skills[status_column]
+    listed = judged[~judged[status_column].isin(("", "rejected"))]
     return {
         "n_items": len(sheet), "n_judged": len(judged),
         "n_not_in_reports": int((judged[status_column] == "").sum()),  # (recomputed) items no report holds now
         "extraction_precision": _ratio(int((judged.competence_demandee == "oui").sum()), len(judged)),
+        # of the items the (recomputed) reports still list: what a user sees of the sample
+        "extraction_precision_listed": _ratio(int((listed.competence_demandee == "oui").sum()), len(listed)),
         "n_coverage_judged": len(skills),
         "uncovered": prf(status == "uncovered", skills.couverte == "non"),
         # « en partie » also counts as a gap (a complement of the block is wanted)

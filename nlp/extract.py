@@ -102,7 +102,8 @@ def line_candidates(line: Line, *, max_words: int = 24) -> list[Candidate]:
 
 _COMPANY_OPENER = re.compile(
     r"^(?:notre|nos|nous|rejoignez|rejoindre|annonce|l'entreprise|l'agence|la societe|le groupe|le cabinet|"
-    r"cree|creee|fonde|fondee|situe|situee|implante|implantee|leader)\b")
+    r"cree|creee|fonde|fondee|situe|situee|implante|implantee|leader|cette societe|cette entreprise|specialise|"
+    r"specialisee|acteur)\b")
 
 
 def is_skill_line(line: Line) -> bool:

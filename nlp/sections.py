@@ -37,13 +37,24 @@ _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _BOILERPLATE = re.compile(
     r"(€|\beuros?\b|\bsalaire\b|\bremuneration\b|\bmutuelle\b|tickets? resto|titres? restaurant|\brtt\b|"
     r"\bprime|\bcongés?\b|\bconges\b|\bteletravail\b|\bhoraires?\b|\bcdi\b|\bcdd\b|\bpostulez\b|\bcandidature\b|"
-    r"\bcv\b|\bhandicap|\bdiversite\b|\bcomite d'entreprise\b|\bcse\b|\bparticipation\b|\binteressement\b)"
+    r"\bcv\b|\bhandicap|\bdiversite\b|\bcomite d'entreprise\b|\bcse\b|\bparticipation\b|\binteressement\b|"
+    # benefits (issue 17: savings plans, childcare, « vous bénéficierez de… », training offered as a perk)
+    r"\bepargne\b|garde d'enfants?|\bcreches?\b|\b13e(?:me)? mois\b|\bavantages sociaux\b|panel d'avantages|"
+    r"\bvous beneficierez\b|\bbeneficier d|\b(?:opportunites?|possibilites?) de formation|"
+    # recruitment and agency phrases (« CRIT recrute… », « … recherche pour l'un de ses clients un soudeur (H/F) »)
+    r"\brecrute\b|\brecrutons\b|pour (?:le compte de )?(?:l'un de |un de )(?:ses|nos) clients\b|"
+    r"\brecherche\w* pour (?:le compte de )?(?:son|ses|notre|nos) clients?\b|"
+    r"\brecherch\w* (?:un|une|des|notre|son|sa|deux|trois|plusieurs)\b[^.]*\b[hf] ?/ ?[fh]\b|\bagence d'interim\b)"
 )
+# a job title (« Soudeur TIG H/F »): a short line with the gender mark
+_JOB_TITLE = re.compile(r"\b[hf] ?/ ?[fh]\b")
+_JOB_TITLE_MAX_WORDS = 12
 # a word each alternative of ``_BOILERPLATE`` contains: a line holding none skips the (slow) regex
 _BOILERPLATE_WORDS = (
     "€", "euro", "salaire", "remuneration", "mutuelle", "ticket", "titre", "rtt", "prime", "cong", "teletravail",
     "horaire", "cdi", "cdd", "postulez", "candidature", "cv", "handicap", "diversite", "comite", "cse",
-    "participation", "interessement",
+    "participation", "interessement", "epargne", "garde d'enfant", "creche", "mois", "avantage", "beneficier",
+    "de formation", "recrut", "client", "recherch", "interim",
 )
 _SPLIT = re.compile(
     r"\n+"  # line breaks
@@ -103,14 +114,23 @@ def _only_heading_words(rest: str) -> bool:
 
 @functools.lru_cache(maxsize=65_536)  # ads repeat lines
 def is_boilerplate(text: str) -> bool:
-    """Pay, benefits, application instructions: never skills.
+    """Pay, benefits, application instructions, recruitment phrases and job titles: never skills.
 
     >>> is_boilerplate("Salaire : 35 k€ + tickets restaurant")
     True
     >>> is_boilerplate("Gérer les stocks")
     False
+    >>> [is_boilerplate(t) for t in ("CRIT recrute pour une industrie de soudure", "Soudeur TIG H/F",
+    ...  "Vous bénéficierez d'une flotte de vélos", "Manpower recherche pour son client un technicien")]
+    [True, True, True, True]
+    >>> [is_boilerplate(t) for t in ("Recruter et former les équipes", "Rechercher des clients",
+    ...  "Vous bénéficiez d'un esprit d'analyse", "Nous recherchons quelqu'un de rigoureux et curieux",
+    ...  "Pour réussir vos missions de Chef de dossier H/F, vous êtes issu de la formation DSCG ou DCG")]
+    [False, False, False, False, False]
     """
     folded = fold_line(text)
+    if "/" in folded and len(folded.split()) <= _JOB_TITLE_MAX_WORDS and _JOB_TITLE.search(folded):
+        return True
     return any(word in folded for word in _BOILERPLATE_WORDS) and bool(_BOILERPLATE.search(folded))
 
 

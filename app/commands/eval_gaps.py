@@ -99,7 +99,8 @@ def score_cmd(
                f"{_fmt(result['extraction_precision'])} ; couverture jugée sur {result['n_coverage_judged']} items")
     if result["n_not_in_reports"]:
         typer.echo(f"{result['n_not_in_reports']} items jugés ne sont plus dans les rapports actuels "
-                   "(comptés non prédits)")
+                   f"(comptés non prédits) ; précision de l'extraction des items encore listés "
+                   f"{_fmt(result['extraction_precision_listed'])}")
     typer.echo(_line("non couverte", result["uncovered"]))
     typer.echo(_line("non/en partie", result["uncovered_or_partly"]))
     typer.echo(_line("couverte", result["covered"]))
