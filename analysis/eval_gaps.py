@@ -244,7 +244,7 @@ def _review_counts(judged: pd.DataFrame) -> dict:
     """What the reviewers' decisions did on the judged items: how many they touched, and the
     extraction precision of the list a user sees (rejected skills leave it)."""
     rejected = judged.system_status == "rejected"
-    shown = judged[~rejected]
+    shown = judged[~judged.system_status.isin(("", "rejected"))]  # listed: neither rejected nor absent
     return {"reviews": {
         "n_reviewed": int((judged.review_verdict != "").sum()),
         "n_rejected": int(rejected.sum()),

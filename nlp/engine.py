@@ -137,9 +137,10 @@ class NlpEngine:
         assert mention_vectors is not None
         return [self._by_description(fiche, vecs) for fiche, vecs in zip(by_title, mention_vectors, strict=True)]
 
-    def _by_description(self, fiche: FicheScores, mention_vecs: np.ndarray) -> FicheScores:
+    def _by_description(self, fiche: FicheScores, mention_vecs: np.ndarray,
+                        cos: tuple[np.ndarray, np.ndarray] | None = None) -> FicheScores:
         settings = self.config.occupation
-        fits = self.ranker.fiche_fit(mention_vecs, fiche.rome_codes, top=settings.description_top_skills)
+        fits = self.ranker.fiche_fit(mention_vecs, fiche.rome_codes, top=settings.description_top_skills, cos=cos)
         scored = sorted(
             ((code, score + settings.description_weight * fit)
              for code, score, fit in zip(fiche.rome_codes, fiche.scores, fits, strict=True)),
@@ -206,8 +207,14 @@ class NlpEngine:
                 spans[ad_id] = slice(offset, offset + len(found))
                 offset += len(found)
         with_text = list({ad.ad_id: ad for ad in kept if ad.ad_id in spans}.values())
+        settings = self.config.occupation
+        # the title's candidates are the final fiches re-ordered: one product of each ad's mentions
+        # serves the description fit and the links (same rows: the skills of the same set of fiches)
+        fused = (settings.description_weight > 0 and settings.description_candidates <= settings.top_k
+                 <= len(linking.fiche_bonus))
         fiches = dict(zip((a.ad_id for a in with_text), self.predict_occupations(
-            [a.title for a in with_text], [vectors[spans[a.ad_id]] for a in with_text]), strict=True))
+            [a.title for a in with_text], None if fused else [vectors[spans[a.ad_id]] for a in with_text]),
+            strict=True))
         out = []
         for ad in ads:
             reason = self.skip_reason(ad)
@@ -220,7 +227,8 @@ class NlpEngine:
             assert found is not None  # no candidates means a reason above
             span = spans[ad.ad_id]
             try:
-                out.append(self._process_one(ad, fiches[ad.ad_id], found, vectors[span], esco[span], rome_hits[span]))
+                out.append(self._process_one(ad, fiches[ad.ad_id], found, vectors[span], esco[span], rome_hits[span],
+                                             by_description=fused))
             except Exception as e:  # one bad ad must not lose the batch
                 log.warning("annonce %s ignorée : %s : %s", ad.ad_id, type(e).__name__, e)
                 out.append(ProcessedAd(ad_id=ad.ad_id, skipped_reason=f"error: {type(e).__name__}: {e}"[:300]))
@@ -249,7 +257,7 @@ class NlpEngine:
 
     def _process_one(  # the batch-level results of one ad
         self, ad: AdText, fiche: FicheScores, cands: list[Candidate], vecs: np.ndarray,
-        esco: list[list[tuple[str, float]]], rome_hits: np.ndarray,
+        esco: list[list[tuple[str, float]]], rome_hits: np.ndarray, *, by_description: bool = False,
     ) -> ProcessedAd:
         mentions = tuple(
             SkillMention(
@@ -259,7 +267,11 @@ class NlpEngine:
             for c in cands
         )
         links = []
-        ranked_links = self.ranker.link_mentions(vecs, fiche.rome_codes, rome_hits)
+        cos = None
+        if by_description:  # ``fiche`` is the title's ranking: re-order it by the description
+            cos = self.ranker.cosines(vecs, fiche.rome_codes, rome_hits) if len(vecs) else None
+            fiche = self._by_description(fiche, vecs, cos)
+        ranked_links = self.ranker.link_mentions(vecs, fiche.rome_codes, rome_hits, cos=cos)
         for mention, cand, ranked in zip(mentions, cands, ranked_links, strict=True):
             method = "exact" if cand.method == "exact" else "embedding"
             for rank, (code, score, in_fiche) in enumerate(ranked, start=1):

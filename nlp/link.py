@@ -79,14 +79,21 @@ class SkillRanker:
             rows = self._skill_rows[rome_code] = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
         return rows
 
-    def fiche_fit(self, mention_vecs: np.ndarray, rome_codes: tuple[str, ...], *, top: int) -> list[float]:
+    def fiche_fit(self, mention_vecs: np.ndarray, rome_codes: tuple[str, ...], *, top: int,
+                  cos: tuple[np.ndarray, np.ndarray] | None = None) -> list[float]:
         """How well an ad's mentions fit each fiche: per fiche skill, the best cosine over the mentions;
-        the mean of the ``top`` best of those (0 without mentions or skills). One product for all fiches."""
+        the mean of the ``top`` best of those (0 without mentions or skills). ``cos``: the ad's
+        ``cosines`` when computed already over rows holding every skill of these fiches (``process``:
+        one product serves the fit and the links); else one product for all fiches."""
         parts = [self.skill_rows(code) for code in rome_codes]
         lengths = np.array([len(p) for p in parts])
         if len(mention_vecs) == 0 or not lengths.any():
             return [0.0] * len(rome_codes)
-        best = (mention_vecs @ self.vectors[np.concatenate(parts)].T).max(axis=0)
+        if cos is None:
+            best = (mention_vecs @ self.vectors[np.concatenate(parts)].T).max(axis=0)
+        else:
+            rows, sims = cos
+            best = sims.max(axis=0)[np.searchsorted(rows, np.concatenate(parts))]
         width = int(lengths.max())
         padded = np.full((len(parts), width), -np.inf, dtype=best.dtype)  # one row per fiche
         padded[np.arange(width) < lengths[:, None]] = best
@@ -154,13 +161,15 @@ class SkillRanker:
         return [(self.codes[rows[i]], float(best[i])) for i in order]
 
     def link_mentions(
-        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None
+        self, mention_vecs: np.ndarray, fiche_codes: tuple[str, ...], hits: np.ndarray | None = None,
+        cos: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> list[list[tuple[str, float, bool]]]:
         """Per mention: up to ``top_k`` (skill_code, cosine, in_fiche) whose cosine reaches the threshold,
-        ordered by cosine + ``link_fiche_bonus`` for skills of the predicted fiches."""
+        ordered by cosine + ``link_fiche_bonus`` for skills of the predicted fiches. ``cos``: ``cosines``
+        of these mentions for the same set of fiches, when computed already."""
         if len(mention_vecs) == 0:
             return []
-        rows, sims = self.cosines(mention_vecs, fiche_codes, hits)
+        rows, sims = cos if cos is not None else self.cosines(mention_vecs, fiche_codes, hits)
         fiche_mask = np.isin(rows, self._fiche_rows(fiche_codes)[0])
         ordered = sims + self.config.link_fiche_bonus * fiche_mask
         reached = sims >= self.config.threshold

@@ -34,28 +34,31 @@ _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "entreprise"),
     )
 )
-_BOILERPLATE = re.compile(
-    r"(€|\beuros?\b|\bsalaire\b|\bremuneration\b|\bmutuelle\b|tickets? resto|titres? restaurant|\brtt\b|"
-    r"\bprime|\bcongés?\b|\bconges\b|\bteletravail\b|\bhoraires?\b|\bcdi\b|\bcdd\b|\bpostulez\b|\bcandidature\b|"
-    r"\bcv\b|\bhandicap|\bdiversite\b|\bcomite d'entreprise\b|\bcse\b|\bparticipation\b|\binteressement\b|"
+# Pay, benefits, application instructions, recruitment phrases: (a word the line must hold, the rule).
+# The word is tested first (a substring test), so a line runs only the few rules whose word it holds.
+_BOILERPLATE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((word, re.compile(rule)) for word, rule in (
+    ("€", r"€"), ("euro", r"\beuros?\b"), ("salaire", r"\bsalaire\b"), ("remuneration", r"\bremuneration\b"),
+    ("mutuelle", r"\bmutuelle\b"), ("ticket", r"tickets? resto"), ("titre", r"titres? restaurant"),
+    ("rtt", r"\brtt\b"), ("prime", r"\bprime"), ("cong", r"\bcongés?\b|\bconges\b"),
+    ("teletravail", r"\bteletravail\b"), ("horaire", r"\bhoraires?\b"), ("cdi", r"\bcdi\b"), ("cdd", r"\bcdd\b"),
+    ("postulez", r"\bpostulez\b"), ("candidature", r"\bcandidature\b"), ("cv", r"\bcv\b"),
+    ("handicap", r"\bhandicap"), ("diversite", r"\bdiversite\b"), ("comite", r"\bcomite d'entreprise\b"),
+    ("cse", r"\bcse\b"), ("participation", r"\bparticipation\b"), ("interessement", r"\binteressement\b"),
     # benefits (issue 17: savings plans, childcare, « vous bénéficierez de… », training offered as a perk)
-    r"\bepargne\b|garde d'enfants?|\bcreches?\b|\b13e(?:me)? mois\b|\bavantages sociaux\b|panel d'avantages|"
-    r"\bvous beneficierez\b|\bbeneficier d|\b(?:opportunites?|possibilites?) de formation|"
+    ("epargne", r"\bepargne\b"), ("garde d'enfant", r"garde d'enfants?"), ("creche", r"\bcreches?\b"),
+    ("mois", r"\b13e(?:me)? mois\b"), ("avantage", r"\bavantages sociaux\b|panel d'avantages"),
+    ("beneficier", r"\bvous beneficierez\b|\bbeneficier d"),
+    ("de formation", r"\b(?:opportunites?|possibilites?) de formation"),
     # recruitment and agency phrases (« CRIT recrute… », « … recherche pour l'un de ses clients un soudeur (H/F) »)
-    r"\brecrute\b|\brecrutons\b|pour (?:le compte de )?(?:l'un de |un de )(?:ses|nos) clients\b|"
-    r"\brecherche\w* pour (?:le compte de )?(?:son|ses|notre|nos) clients?\b|"
-    r"\brecherch\w* (?:un|une|des|notre|son|sa|deux|trois|plusieurs)\b[^.]*\b[hf] ?/ ?[fh]\b|\bagence d'interim\b)"
-)
+    ("recrut", r"\brecrute\b|\brecrutons\b"),
+    ("client", r"pour (?:le compte de )?(?:l'un de |un de )(?:ses|nos) clients\b"
+               r"|\brecherche\w* pour (?:le compte de )?(?:son|ses|notre|nos) clients?\b"),
+    ("recherch", r"\brecherch\w* (?:un|une|des|notre|son|sa|deux|trois|plusieurs)\b[^.]*\b[hf] ?/ ?[fh]\b"),
+    ("interim", r"\bagence d'interim\b"),
+))
 # a job title (« Soudeur TIG H/F »): a short line with the gender mark
 _JOB_TITLE = re.compile(r"\b[hf] ?/ ?[fh]\b")
 _JOB_TITLE_MAX_WORDS = 12
-# a word each alternative of ``_BOILERPLATE`` contains: a line holding none skips the (slow) regex
-_BOILERPLATE_WORDS = (
-    "€", "euro", "salaire", "remuneration", "mutuelle", "ticket", "titre", "rtt", "prime", "cong", "teletravail",
-    "horaire", "cdi", "cdd", "postulez", "candidature", "cv", "handicap", "diversite", "comite", "cse",
-    "participation", "interessement", "epargne", "garde d'enfant", "creche", "mois", "avantage", "beneficier",
-    "de formation", "recrut", "client", "recherch", "interim",
-)
 _SPLIT = re.compile(
     r"\n+"  # line breaks
     r"|(?<=[.!?;:])\s*(?=[A-ZÀ-Ý•])"  # sentence ends, also glued: « du SI.Vos missions », « suivantes:Installer »
@@ -131,7 +134,7 @@ def is_boilerplate(text: str) -> bool:
     folded = fold_line(text)
     if "/" in folded and len(folded.split()) <= _JOB_TITLE_MAX_WORDS and _JOB_TITLE.search(folded):
         return True
-    return any(word in folded for word in _BOILERPLATE_WORDS) and bool(_BOILERPLATE.search(folded))
+    return any(word in folded and rule.search(folded) for word, rule in _BOILERPLATE_RULES)
 
 
 def _raw_lines(text: str) -> list[tuple[str, int, int]]:
