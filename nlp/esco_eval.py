@@ -153,6 +153,19 @@ def esco_en_index(ref: Referential, encoder: Encoder, cache_dir: Path | None) ->
     )
 
 
+def sentence_scores(index: LabelIndex, encoder: Encoder, queries: Sequence[str], *, phrase_penalty: float = 0.05,
+                    search_k: int = 200) -> dict[str, float]:
+    """Skill → score for one sentence: ``queries`` = the sentence then its sub-phrases; a skill's score is
+    ``max(sentence cosine, best sub-phrase cosine − phrase_penalty)`` (sentence and candidate phrases fused)."""
+    per_query = index.best_per_key(encoder.encode(list(queries)), search_k)
+    best: dict[str, float] = dict(per_query[0])
+    for scores in per_query[1:]:
+        for key, score in scores.items():
+            if score - phrase_penalty > best.get(key, -2.0):
+                best[key] = score - phrase_penalty
+    return best
+
+
 def evaluate_esco_linking(
     ref: Referential, encoder: Encoder, path: Path, *, cache_dir: Path | None, phrase_penalty: float = 0.05,
     search_k: int = 200, reranker: Encoder | None = None, rerank: RerankConfig | None = None,
@@ -169,12 +182,7 @@ def evaluate_esco_linking(
     for sentence, gains in graded.items():
         labels = set(gains)
         queries = [sentence, *sub_phrases(sentence)]
-        per_query = index.best_per_key(encoder.encode(queries), search_k)
-        best: dict[str, float] = dict(per_query[0])
-        for scores in per_query[1:]:
-            for key, score in scores.items():
-                if score - phrase_penalty > best.get(key, -2.0):
-                    best[key] = score - phrase_penalty
+        best = sentence_scores(index, encoder, queries, phrase_penalty=phrase_penalty, search_k=search_k)
         if second is not None:
             assert reranker is not None  # ``second`` is built from it
             started = time.perf_counter()
