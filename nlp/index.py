@@ -26,6 +26,7 @@ from nlp.embed import Encoder, cache_identity
 PARALLEL_MIN_QUERIES = 64  # batched searches of at least this many queries use every core (see ``search``)
 ANN_MIN_ROWS = 10_000  # below: exact search; above: IVF (cells searched: NPROBE)
 NPROBE = 24
+RESCORE_MARGIN = 1e-3  # ``top_keys``: float32 search scores this close below the threshold are re-scored
 
 
 def index_digest(model_name: str, version_key: str, texts: Sequence[str], keys: Sequence[str]) -> str:
@@ -49,6 +50,7 @@ class LabelIndex:
         # flat search took ≈ 0.1 s per call on a batch's 150 titles, numpy 0.02 s (same scores)
         flat_ip = isinstance(index, faiss.IndexFlat) and index.metric_type == faiss.METRIC_INNER_PRODUCT
         self._flat = self.vectors() if flat_ip else None
+        self._stored: np.ndarray | None = self._flat  # vectors for exact re-scoring (IVF: reconstructed once)
         key_id: dict[str, int] = {}
         self._key_ids = np.fromiter((key_id.setdefault(k, len(key_id)) for k in self._key_list), np.int64, len(keys))
 
@@ -132,9 +134,32 @@ class LabelIndex:
         assert isinstance(flat, faiss.IndexFlat)  # ``from_vectors`` makes flat or IVF indexes
         return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
 
+    def stored_vectors(self) -> np.ndarray:
+        """``vectors()``, kept: an IVF index's vectors are reconstructed once, for exact re-scoring."""
+        if self._stored is None:
+            self._stored = np.ascontiguousarray(self.vectors(), dtype=np.float32)
+        return self._stored
+
+    def exact_scores(self, queries: np.ndarray, rows: np.ndarray, *, chunk: int = 65_536) -> np.ndarray:
+        """Float64 cosine of each query with each of its rows (``rows``: (n_queries, m), -1 = none →
+        -inf). The scores a search returns are float32 products whose last bits depend on the BLAS
+        kernel, its thread count and the batch's size (Spark's workers run one thread, a local run
+        two): every score that is kept is this pairwise float64 dot instead, the same whatever the
+        batch or the machine, so Spark and the local engine store the same rows."""
+        out = np.full(rows.shape, -np.inf, dtype=np.float64)
+        at_query, at_col = np.nonzero(rows >= 0)
+        if len(at_query) == 0:
+            return out
+        vectors = self.stored_vectors()
+        for start in range(0, len(at_query), chunk):
+            q, c = at_query[start : start + chunk], at_col[start : start + chunk]
+            out[q, c] = np.einsum("ij,ij->i", queries[q].astype(np.float64), vectors[rows[q, c]].astype(np.float64))
+        return out
+
     def best_per_key(self, queries: np.ndarray, k: int) -> list[dict[str, float]]:
-        """For each query: key → best score among its top-``k`` rows."""
-        scores, rows = self.search(queries, k)
+        """For each query: key → best score among its top-``k`` rows (``exact_scores``)."""
+        _, rows = self.search(queries, k)
+        scores = self.exact_scores(np.asarray(queries, dtype=np.float32), rows)
         keys = self._key_list
         out: list[dict[str, float]] = []
         for score_row, index_row in zip(scores.tolist(), rows.tolist(), strict=True):  # Python floats / ints
@@ -149,24 +174,31 @@ class LabelIndex:
         return out
 
     def top_keys(self, queries: np.ndarray, k: int, *, n: int, min_score: float) -> list[list[tuple[str, float]]]:
-        """For each query: its ``n`` best distinct keys scoring at least ``min_score``, best first — the
-        first ``n`` items of ``best_per_key`` sorted by score (ties in row order), computed on arrays:
-        FAISS returns each query's rows best first, so a key's best score is its first row."""
+        """For each query: its ``n`` best distinct keys scoring at least ``min_score``, best first (equal
+        scores: the lowest row first) — the first ``n`` items of ``best_per_key`` sorted by score,
+        computed on arrays. Only rows within ``RESCORE_MARGIN`` of the threshold are re-scored exactly."""
         scores, rows = self.search(queries, k)
         if rows.size == 0:
             return [[] for _ in range(len(queries))]
         key_ids = np.where(rows >= 0, self._key_ids[np.maximum(rows, 0)], -1)
-        seen_before = np.zeros(rows.shape, dtype=bool)
+        first_col = np.tile(np.arange(rows.shape[1]), (len(rows), 1))  # column of the key's first row
         for j in range(1, rows.shape[1]):
-            seen_before[:, j] = (key_ids[:, :j] == key_ids[:, j : j + 1]).any(axis=1)
-        keep = (rows >= 0) & ~seen_before & (scores.astype(np.float64) >= min_score)
+            same = key_ids[:, :j] == key_ids[:, j : j + 1]
+            first_col[:, j] = np.where(same.any(axis=1), same.argmax(axis=1), j)
+        near = (rows >= 0) & (scores.astype(np.float64) >= min_score - RESCORE_MARGIN)
+        exact = self.exact_scores(np.asarray(queries, dtype=np.float32), np.where(near, rows, -1))
+        best = np.full(rows.shape, -np.inf)  # at a key's first column: its best exact score
+        np.maximum.at(best, (np.nonzero(near)[0], first_col[near]), exact[near])
+        # equal exact scores in row order: FAISS's order among float32 ties is not the same on every machine
+        order = np.lexsort((np.where(rows >= 0, rows, np.iinfo(np.int64).max), -best), axis=1)
+        ranked = np.take_along_axis(best, order, axis=1)
+        keep = ranked >= min_score
         keep &= np.cumsum(keep, axis=1) <= n
         out: list[list[tuple[str, float]]] = [[] for _ in range(len(queries))]
         keys = self._key_list
         queries_at, columns = np.nonzero(keep)  # row-major: each query's keys best first
-        for query, row, score in zip(
-            queries_at.tolist(), rows[queries_at, columns].tolist(), scores[queries_at, columns].tolist(), strict=True
-        ):
+        for query, row, score in zip(queries_at.tolist(), rows[queries_at, order[queries_at, columns]].tolist(),
+                                     ranked[queries_at, columns].tolist(), strict=True):
             out[query].append((keys[row], score))
         return out
 

@@ -89,11 +89,15 @@ class SkillRanker:
         lengths = np.array([len(p) for p in parts])
         if len(mention_vecs) == 0 or not lengths.any():
             return [0.0] * len(rome_codes)
+        wanted = np.concatenate(parts)
         if cos is None:
-            best = (mention_vecs @ self.vectors[np.concatenate(parts)].T).max(axis=0)
+            rows, sims = wanted, mention_vecs @ self.vectors[wanted].T
+            cols = np.arange(len(wanted))
         else:
             rows, sims = cos
-            best = sims.max(axis=0)[np.searchsorted(rows, np.concatenate(parts))]
+            cols = np.searchsorted(rows, wanted)
+        # each fiche skill's best mention, its cosine re-scored exactly (``exact_pairs``)
+        best = self.exact_pairs(mention_vecs, sims[:, cols].argmax(axis=0), rows[cols])
         width = int(lengths.max())
         padded = np.full((len(parts), width), -np.inf, dtype=best.dtype)  # one row per fiche
         padded[np.arange(width) < lengths[:, None]] = best
@@ -131,6 +135,13 @@ class SkillRanker:
         rows = np.unique(np.concatenate([hits.ravel(), self._fiche_rows(fiche_codes)[0]]))
         rows = rows[rows >= 0]
         return rows, mention_vecs @ self.vectors[rows].T
+
+    def exact_pairs(self, mention_vecs: np.ndarray, mentions: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Float64 cosine of each (mention, skill row) pair. A float32 product's last bits depend on the
+        BLAS kernel and its threads (Spark's workers run one): two skills with identical label vectors
+        swapped ranks between a local run and Spark. Choices are made on the float32 matrix, every
+        cosine that is kept is this exact one (``LabelIndex.exact_scores``)."""
+        return np.einsum("ij,ij->i", mention_vecs[mentions].astype(np.float64), self.vectors[rows].astype(np.float64))
 
     def _fiche_rows(self, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """(rows, their bonus) of ``_compute_fiche_bonus`` (memoised: ads share fiches)."""
@@ -171,14 +182,29 @@ class SkillRanker:
             return []
         rows, sims = cos if cos is not None else self.cosines(mention_vecs, fiche_codes, hits)
         fiche_mask = np.isin(rows, self._fiche_rows(fiche_codes)[0])
-        ordered = sims + self.config.link_fiche_bonus * fiche_mask
-        reached = sims >= self.config.threshold
+        bonus = self.config.link_fiche_bonus * fiche_mask
+        threshold = self.config.threshold
+        top_k = self.config.top_k
+        # candidates: the float32 top-k and a few more, so that near-ties at the k-th place are decided exactly
+        reached = sims >= threshold - EXACT_MARGIN
+        keeps = [order[ok[order]] for ok, order in zip(reached, top_k_stable(sims + bonus, top_k + EXACT_EXTRA),
+                                                        strict=True)]
+        sizes = [len(keep) for keep in keeps]
+        kept = np.concatenate(keeps)
+        exact_all = self.exact_pairs(mention_vecs, np.repeat(np.arange(len(keeps)), sizes), rows[kept])
         out = []
-        for sim_row, ok, order in zip(sims, reached, top_k_stable(ordered, self.config.top_k), strict=True):
-            keep = order[ok[order]]
-            out.append(list(zip(self.codes[rows[keep]].tolist(), sim_row[keep].tolist(), fiche_mask[keep].tolist(),
-                                strict=True)))
+        for keep, exact in zip(keeps, np.split(exact_all, np.cumsum(sizes)[:-1]), strict=True):
+            # exact order, equal scores in row order (identical label vectors tie exactly; their float32
+            # products may not: a column's BLAS tile depends on the thread count)
+            at = np.lexsort((keep, -(exact + bonus[keep])))[:top_k]
+            at = at[exact[at] >= threshold]
+            out.append(list(zip(self.codes[rows[keep[at]]].tolist(), exact[at].tolist(),
+                                fiche_mask[keep[at]].tolist(), strict=True)))
         return out
+
+
+EXACT_MARGIN = 1e-5  # float32 cosines this close below the threshold are re-scored before being dropped
+EXACT_EXTRA = 3  # ``link_mentions``: candidates re-scored exactly beyond the top-k
 
 
 def top_k_stable(values: np.ndarray, k: int) -> list[np.ndarray]:

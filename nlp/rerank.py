@@ -35,11 +35,12 @@ class KeyRows:
 
     def best_per_key(self, query_vectors: np.ndarray, keys: Sequence[str]) -> np.ndarray:
         """(n_queries, len(keys)): best cosine of each query with each key's labels."""
-        out = np.full((len(query_vectors), len(keys)), -1.0, dtype=np.float32)
+        out = np.full((len(query_vectors), len(keys)), -1.0, dtype=np.float64)
+        queries = np.asarray(query_vectors, dtype=np.float64)  # float64: the same bits whatever the BLAS threads
         for j, key in enumerate(keys):
             rows = self.rows.get(key)
             if rows:
-                out[:, j] = (query_vectors @ self.vectors[rows].T).max(axis=1)
+                out[:, j] = (queries @ self.vectors[rows].astype(np.float64).T).max(axis=1)
         return out
 
 
