@@ -32,6 +32,19 @@ def train_cli(
     ad_phrases: Annotated[int, typer.Option(
         "--ad-phrases", min=0, help="Phrases candidates des offres stockées ajoutées au corpus de distillation "
                                     "(leur texte seulement, jamais leurs compétences cochées ; 0 = aucune).")] = 0,
+    appellation_skills: Annotated[int, typer.Option(
+        "--appellation-skills", min=0, help="Paires appellation ROME → compétence cœur de métier de sa fiche, "
+                                            "au plus N par appellation (0 = aucune, recette livrée).")] = 0,
+    esco_occupation_skills: Annotated[int, typer.Option(
+        "--esco-occupation-skills", min=0, help="Paires métier ESCO → compétence essentielle, au plus N par "
+                                                "métier (0 = aucune, recette livrée).")] = 0,
+    hard_negatives: Annotated[bool, typer.Option(
+        "--hard-negatives/--no-hard-negatives", help="Négatif difficile (compétence du même groupe ROME, "
+                                                     "absente de la fiche) pour les paires appellation → "
+                                                     "compétence.")] = False,
+    teacher_cache: Annotated[Path | None, typer.Option(
+        "--teacher-cache", help="Dossier où garder les vecteurs du professeur (réentraînements plus rapides, "
+                                "même modèle).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Sans barre de progression.")] = False,
 ) -> None:
     """Entraîne le modèle d'embeddings (statique) à partir des référentiels chargés (et, avec
@@ -40,9 +53,9 @@ def train_cli(
 
     require_train_extra("skillgap model train")
     from models.training import TrainConfig
-    from nlp.training.corpus import read_ad_phrases, read_referentials
+    from nlp.training.corpus import PairOptions, read_ad_phrases, read_referentials
     from nlp.training.pipeline import train_model
-    from nlp.training.teacher import UseTeacher
+    from nlp.training.teacher import CachedTeacher, UseTeacher
     from skillgap.settings import get_settings
     from skillgap.store import connect
 
@@ -54,8 +67,12 @@ def train_cli(
         phrases = read_ad_phrases(con, limit=ad_phrases, seed=seed)
     finally:
         con.close()
-    with UseTeacher(workers=teacher_workers) as teacher:
-        report = train_model(texts, out, config=config, teacher=teacher, show_progress=not quiet, ad_phrases=phrases)
+    options = PairOptions(appellation_skills=appellation_skills, esco_occupation_skills=esco_occupation_skills,
+                          hard_negatives=hard_negatives)
+    with UseTeacher(workers=teacher_workers) as use:
+        teacher = CachedTeacher(use, teacher_cache) if teacher_cache else use
+        report = train_model(texts, out, config=config, teacher=teacher, show_progress=not quiet,
+                             ad_phrases=phrases, pair_options=options)
     typer.echo(f"modèle écrit dans {out} ({report.model_size_bytes / 1e6:.1f} Mo), époque gardée "
                f"{report.best_epoch}, {report.seconds['total']:.0f} s")
     summary = {"out": str(out), "best_epoch": report.best_epoch, "seconds": report.seconds["total"],

@@ -59,6 +59,26 @@ def _ads_line(info: dict) -> str:
             "by training; make sure the store held no evaluation ads.")
 
 
+def _options_line(info: dict) -> str:
+    options = info.get("pair_options") or {}
+    on = {k: v for k, v in options.items() if v}
+    if not on:
+        return ("Optional pair kinds (`--appellation-skills`, `--esco-occupation-skills`, `--hard-negatives`): "
+                "none (the shipped recipe).")
+    parts = []
+    if on.get("appellation_skills"):
+        parts.append(f"ROME appellation → up to {on['appellation_skills']} core competences (« cœur de métier ») "
+                     "of its fiche (`--appellation-skills`)")
+    if on.get("esco_occupation_skills"):
+        parts.append(f"ESCO occupation → up to {on['esco_occupation_skills']} essential skills "
+                     "(`--esco-occupation-skills`)")
+    if on.get("hard_negatives"):
+        parts.append(f"{info.get('n_hard_negatives', 0):,} hard negatives: a skill of the same ROME group "
+                     "(macro-competence / category) that the fiche does not list (`--hard-negatives`)")
+    return ("Optional pair kinds: " + "; ".join(parts) + ". Multi-positive kinds are left out of the validation "
+            "queries. The ESCO ↔ ROME crosswalk (the gold of `eval occupation-normalisation`) is never used.")
+
+
 def _eval_section(results: list[dict]) -> str:
     if not results:
         return ("_Not measured yet_: run the `skillgap eval …` commands with `--model` set to this folder "
@@ -113,6 +133,8 @@ and ad-style prefixes, synthetic ad titles and skill sentences, the first senten
 English description). Pairs: {info.get('n_train_pairs', 0):,} for training,
 {info.get('n_validation_pairs', 0):,} held out (whole concepts) for validation:
 {kinds}
+
+{_options_line(info)}
 
 {_ads_line(info)}
 

@@ -27,7 +27,7 @@ import hashlib
 import logging
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -88,6 +88,8 @@ class ConceptLabels:
     parent_label: str = ""  # macro-competence (ROME skill), fiche label (appellation)
     extra_texts: tuple[str, ...] = ()  # category labels, RNCP competence items
     descriptions: tuple[tuple[str, str], ...] = ()  # (language, text): ESCO skill descriptions
+    parent_code: str = ""  # the fiche's ROME code (appellation)
+    skill_group: str = ""  # ROME skill group: macro-competence code (know-how), category (knowledge)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,35 @@ class ReferentialTexts:
 
     versions: dict[str, str] = field(default_factory=dict)  # source -> version_id
     concepts: tuple[ConceptLabels, ...] = ()
+    #: rome_code -> its skills' (skill_code, is_core) (ROME fiche ↔ competence links, by skill code)
+    fiche_skills: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)
+    #: ESCO occupation URI -> its (skill_uri, is_essential) (ESCO's own relation, not the ROME crosswalk)
+    occupation_skills: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PairOptions:
+    """Optional pair kinds of the recipe (issue 18); the defaults add nothing (the shipped recipe).
+
+    - ``appellation_skills``: up to N core competences (``is_core``, « cœur de métier ») of its fiche
+      per ROME appellation, as ``rome_appellation_skill`` pairs (appellation label → skill label);
+    - ``esco_occupation_skills``: up to N essential skills per ESCO occupation
+      (``esco_occupation_skill``, French labels; ESCO's own occupation–skill relation);
+    - ``hard_negatives``: for those pairs, one hard negative each: a skill of the same ROME group
+      (macro-competence for know-how, category for knowledge) that the fiche does not list.
+    """
+
+    appellation_skills: int = 0
+    esco_occupation_skills: int = 0
+    hard_negatives: bool = False
+
+    def as_dict(self) -> dict[str, int | bool]:
+        return {"appellation_skills": self.appellation_skills,
+                "esco_occupation_skills": self.esco_occupation_skills, "hard_negatives": self.hard_negatives}
+
+
+#: pair kinds with several positives per anchor: kept out of the validation queries (single-gold MRR)
+MULTI_POSITIVE_KINDS: frozenset[str] = frozenset({"rome_appellation_skill", "esco_occupation_skill"})
 
 
 def _texts(values: Iterable[str | None] | None) -> tuple[str, ...]:
@@ -123,6 +154,7 @@ def read_referentials(con: duckdb.DuckDBPyConnection) -> ReferentialTexts:
                 alt_labels=_texts(skill.alt_labels), label_en=clean(skill.label_en),
                 alt_labels_en=_texts(skill.alt_labels_en), parent_label=clean(skill.macro_competence_label),
                 descriptions=tuple((lang, first_sentence(text)) for lang, text in descriptions if clean(text)),
+                skill_group=_skill_group(source, skill.kind, skill.macro_competence_code, skill.category_label),
             ))
     fiches = queries.rome_occupations(con)
     fiche_label = dict(zip(fiches.rome_code, fiches.label, strict=True))
@@ -132,7 +164,7 @@ def read_referentials(con: duckdb.DuckDBPyConnection) -> ReferentialTexts:
         concepts.append(ConceptLabels(
             source="rome", concept_code=appellation.appellation_code, kind="appellation",
             label=clean(appellation.label), alt_labels=_texts([appellation.short_label]),
-            parent_label=clean(fiche_label.get(appellation.rome_code)),
+            parent_label=clean(fiche_label.get(appellation.rome_code)), parent_code=appellation.rome_code,
         ))
     for occupation in queries.esco_occupation_records(con):
         concepts.append(ConceptLabels(
@@ -148,7 +180,28 @@ def read_referentials(con: duckdb.DuckDBPyConnection) -> ReferentialTexts:
     if not any(lang == "en" for c in concepts for lang, _ in c.descriptions):
         log.warning("ESCO chargé sans descriptions anglaises (chargement ancien ou fichiers qui n'en ont pas) : "
                     "`skillgap referentials load` les ajoute ; le modèle sera moins bon sur les phrases anglaises")
-    return ReferentialTexts(versions=versions, concepts=tuple(c for c in concepts if c.label))
+    fiche_skills: dict[str, list[tuple[str, bool]]] = {}
+    for rome_code, skill_code, is_core, _ in queries.rome_occupation_skills(con).itertuples(index=False):
+        fiche_skills.setdefault(rome_code, []).append((skill_code, bool(is_core)))
+    occupation_skills: dict[str, list[tuple[str, bool]]] = {}
+    rows = con.execute(
+        "SELECT esco_uri, skill_uri, is_essential FROM core_esco__occupation_skills WHERE version_id = ? "
+        "ORDER BY esco_uri, skill_uri", [versions["esco"]]).fetchall()
+    for esco_uri, skill_uri, is_essential in rows:
+        occupation_skills.setdefault(esco_uri, []).append((skill_uri, bool(is_essential)))
+    return ReferentialTexts(versions=versions, concepts=tuple(c for c in concepts if c.label),
+                            fiche_skills={k: tuple(v) for k, v in fiche_skills.items()},
+                            occupation_skills={k: tuple(v) for k, v in occupation_skills.items()})
+
+
+def _skill_group(source: str, kind: str, macro_code: str | None, category: str | None) -> str:
+    """The group a ROME skill's hard negatives come from: its macro-competence (know-how) or its
+    category (knowledge); ``""`` for ESCO (the store holds no ESCO skill hierarchy)."""
+    if source != "rome":
+        return ""
+    if kind == "savoir-faire" and macro_code:
+        return f"macro:{macro_code}"
+    return f"category:{clean(category)}" if clean(category) else ""
 
 
 def _lower_first(text: str) -> str:
@@ -250,8 +303,10 @@ def _pick(values: Sequence[str], k: int, key: str) -> list[str]:
     return sorted(values, key=lambda v: hashlib.sha1(f"{key}|{v}".encode()).hexdigest())[:k]
 
 
-def build_pairs(texts: ReferentialTexts, *, max_alts_per_concept: int = 4) -> list[TrainingPair]:
-    """Contrastive pairs from the referential structure (see the module docstring)."""
+def build_pairs(texts: ReferentialTexts, *, max_alts_per_concept: int = 4,
+                options: PairOptions | None = None) -> list[TrainingPair]:
+    """Contrastive pairs from the referential structure (see the module docstring), plus the
+    optional kinds of ``options`` (appended last, so the default pairs keep their order)."""
     pairs: list[TrainingPair] = []
 
     def add(anchor: str, positive: str, kind: str, group: str) -> None:
@@ -275,7 +330,85 @@ def build_pairs(texts: ReferentialTexts, *, max_alts_per_concept: int = 4) -> li
         add(c.label_en, c.label, f"esco_{what}_en_fr", group)
     pairs.extend(synthetic_pairs(texts))
     pairs.extend(description_pairs(texts))
+    options = options or PairOptions()
+    if options.appellation_skills:
+        pairs.extend(appellation_skill_pairs(texts, per_appellation=options.appellation_skills))
+    if options.esco_occupation_skills:
+        pairs.extend(esco_occupation_skill_pairs(texts, per_occupation=options.esco_occupation_skills))
     return pairs
+
+
+def appellation_skill_pairs(texts: ReferentialTexts, *, per_appellation: int) -> list[TrainingPair]:
+    """ROME appellation label → the label of a core competence (« cœur de métier ») of its fiche,
+    up to ``per_appellation`` per appellation chosen by a stable hash (``rome_appellation_skill``;
+    group: the appellation). Fiche ↔ competence links come from ``fiche_skills`` (ROME's
+    ``unix_coherence_item``)."""
+    return _related_skill_pairs(
+        texts, source="rome", anchor_kind="appellation", per_anchor=per_appellation, kind="rome_appellation_skill",
+        related=lambda c: texts.fiche_skills.get(c.parent_code, ()) if c.parent_code else ())
+
+
+def esco_occupation_skill_pairs(texts: ReferentialTexts, *, per_occupation: int) -> list[TrainingPair]:
+    """ESCO occupation (French preferred label) → an essential skill's French label, up to
+    ``per_occupation`` per occupation (``esco_occupation_skill``; ESCO's occupation–skill relation)."""
+    return _related_skill_pairs(
+        texts, source="esco", anchor_kind="occupation", per_anchor=per_occupation, kind="esco_occupation_skill",
+        related=lambda c: texts.occupation_skills.get(c.concept_code, ()))
+
+
+def _related_skill_pairs(
+    texts: ReferentialTexts, *, source: str, anchor_kind: str, per_anchor: int, kind: str,
+    related: Callable[[ConceptLabels], Iterable[tuple[str, bool]]],
+) -> list[TrainingPair]:
+    """Anchor concept label → labels of its flagged (core / essential) related skills of the same
+    source, up to ``per_anchor`` per anchor by a stable hash; group: the anchor concept."""
+    skill_label = {c.concept_code: c.label for c in texts.concepts
+                   if c.source == source and c.kind.startswith("skill:")}
+    pairs: list[TrainingPair] = []
+    for c in texts.concepts:
+        if c.source != source or c.kind != anchor_kind:
+            continue
+        group = f"{c.source}:{c.concept_code}"
+        flagged = {skill_label[code] for code, flag in related(c) if flag and code in skill_label}
+        for label in _pick(sorted(flagged), per_anchor, group):
+            if label.casefold() != c.label.casefold():
+                pairs.append(TrainingPair(anchor=c.label, positive=label, kind=kind, group=group))
+    return pairs
+
+
+def hard_negatives(texts: ReferentialTexts, pairs: Sequence[TrainingPair]) -> list[str | None]:
+    """One hard negative per pair (``None`` where there is none), aligned with ``pairs``.
+
+    For ``rome_appellation_skill`` pairs: a ROME skill of the positive's group (same
+    macro-competence for know-how, same category for knowledge) that the appellation's fiche does
+    not list at all, chosen by a stable hash. Other kinds get none (the store holds no ESCO skill
+    hierarchy). Deterministic, independent of the seed.
+    """
+    rome_skills = [c for c in texts.concepts if c.source == "rome" and c.kind.startswith("skill:")]
+    codes_of_label: dict[str, set[str]] = {}
+    members: dict[str, list[tuple[str, str]]] = {}
+    group_of: dict[str, str] = {}
+    label_of = {c.concept_code: c.label for c in rome_skills}
+    for c in rome_skills:
+        codes_of_label.setdefault(c.label, set()).add(c.concept_code)
+        group_of[c.concept_code] = c.skill_group
+        if c.skill_group:
+            members.setdefault(c.skill_group, []).append((c.concept_code, c.label))
+    fiche_of = {f"{c.source}:{c.concept_code}": c.parent_code for c in texts.concepts if c.kind == "appellation"}
+    out: list[str | None] = []
+    for pair in pairs:
+        negative = None
+        if pair.kind == "rome_appellation_skill":
+            listed = {code for code, _ in texts.fiche_skills.get(fiche_of.get(pair.group, ""), ())}
+            listed_labels = {label_of[code] for code in listed if code in label_of}
+            groups = sorted({group_of[code] for code in codes_of_label.get(pair.positive, ()) if group_of.get(code)})
+            candidates = sorted({label for g in groups for code, label in members[g]
+                                 if code not in listed and label not in listed_labels
+                                 and label.casefold() != pair.anchor.casefold()})
+            if candidates:
+                negative = _pick(candidates, 1, f"negative|{pair.group}|{pair.positive}")[0]
+        out.append(negative)
+    return out
 
 
 def description_pairs(

@@ -24,7 +24,15 @@ import numpy as np
 
 from models.training import TrainConfig
 from nlp.training.card import write_model_card
-from nlp.training.corpus import ReferentialTexts, build_corpus, build_pairs, split_pairs
+from nlp.training.corpus import (
+    MULTI_POSITIVE_KINDS,
+    PairOptions,
+    ReferentialTexts,
+    build_corpus,
+    build_pairs,
+    hard_negatives,
+    split_pairs,
+)
 from nlp.training.tokenizer import train_wordpiece
 from nlp.training.validation import build_validation, evaluate
 from nlp.training.vectors import encode_in_chunks, fit_projection, token_init
@@ -59,6 +67,8 @@ class TrainingReport:
     trained_at: str = ""
     machine: str = ""
     model_size_bytes: int = 0
+    pair_options: dict = field(default_factory=dict)  # PairOptions (issue 18); all off = shipped recipe
+    n_hard_negatives: int = 0
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
@@ -75,6 +85,7 @@ def train_model(
     teacher: Encoder,
     show_progress: bool = True,
     ad_phrases: Sequence[str] = (),
+    pair_options: PairOptions | None = None,
 ) -> TrainingReport:
     """Train a static model on ``texts`` (and ``ad_phrases``, distilled only) with ``teacher`` and
     write it to ``out_dir``."""
@@ -92,12 +103,15 @@ def train_model(
     corpus = build_corpus(texts, seed=config.seed, augment_ratio=config.augment_ratio,
                           max_phrases=config.max_phrases, max_alts_per_concept=config.max_alts_per_concept,
                           ad_phrases=ad_phrases)
-    all_pairs = build_pairs(texts, max_alts_per_concept=config.max_alts_per_concept)
+    pair_options = pair_options or PairOptions()
+    all_pairs = build_pairs(texts, max_alts_per_concept=config.max_alts_per_concept, options=pair_options)
     train_pairs, held_out = split_pairs(all_pairs, validation_fraction=config.validation_fraction)
+    negative_texts = hard_negatives(texts, train_pairs) if pair_options.hard_negatives else []
     log.info("corpus: %d phrases; pairs: %d train, %d validation", len(corpus), len(train_pairs), len(held_out))
     t = lap("corpus_and_pairs", t0)
 
-    pair_texts = sorted({p.anchor for p in train_pairs} | {p.positive for p in train_pairs})
+    pair_texts = sorted({p.anchor for p in train_pairs} | {p.positive for p in train_pairs}
+                        | {n for n in negative_texts if n})
     tokenizer = train_wordpiece(sorted(set(corpus) | set(pair_texts)), vocab_size=config.vocab_size)
     log.info("tokenizer: %d tokens", tokenizer.get_vocab_size())
     t = lap("tokenizer", t)
@@ -115,7 +129,7 @@ def train_model(
         return [e.ids for e in tokenizer.encode_batch(batch, add_special_tokens=False)]
 
     text_index = {text: i for i, text in enumerate(pair_texts)}
-    validation = build_validation(all_pairs, held_out, tokenizer)
+    validation = build_validation(all_pairs, [p for p in held_out if p.kind not in MULTI_POSITIVE_KINDS], tokenizer)
     result = train_static(
         init,
         phrase_ids=ids(corpus),
@@ -125,6 +139,7 @@ def train_model(
         config=config,
         validate=lambda w: evaluate(w, validation),
         show_progress=show_progress,
+        negatives=[text_index[n] if n else -1 for n in negative_texts] if pair_options.hard_negatives else None,
     )
     t = lap("training", t)
 
@@ -150,6 +165,8 @@ def train_model(
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         machine=f"{platform.machine()}, {os.cpu_count()} CPU(s), torch threads {_torch_threads()}",
         model_size_bytes=sum(f.stat().st_size for f in out_dir.rglob("*") if f.is_file()),
+        pair_options=pair_options.as_dict(),
+        n_hard_negatives=sum(1 for n in negative_texts if n),
     )
     (out_dir / TRAINING_INFO_FILE).write_text(json.dumps(report.__dict__, indent=2, ensure_ascii=False) + "\n",
                                               encoding="utf-8")

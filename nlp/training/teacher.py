@@ -8,10 +8,12 @@ identical whatever the number of workers. Workers start (spawn) on first use; ``
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,3 +66,30 @@ class UseTeacher:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class CachedTeacher:
+    """A teacher whose ``encode`` results are kept on disk, keyed by a hash of the texts
+    (``--teacher-cache DIR``): reruns of the recipe on the same corpus skip the teacher. The
+    vectors are the teacher's own, so a cached run trains the same model as an uncached one."""
+
+    def __init__(self, teacher: Any, cache_dir: Path) -> None:
+        self.teacher = teacher
+        self.name = teacher.name
+        self.dim = teacher.dim
+        self.cache_dir = cache_dir
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        key = hashlib.sha256("\x00".join([self.name, *texts]).encode()).hexdigest()[:32]
+        path = self.cache_dir / f"{key}.npy"
+        if path.is_file():
+            return np.load(path)
+        vectors = np.asarray(self.teacher.encode(texts), dtype=np.float32)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+        return vectors
+
+    def close(self) -> None:
+        if hasattr(self.teacher, "close"):
+            self.teacher.close()

@@ -93,6 +93,7 @@ def train_static(
     config: TrainConfig,
     validate: Callable[[np.ndarray], dict[str, float]],
     show_progress: bool = True,
+    negatives: Sequence[int] | None = None,
 ) -> TrainResult:
     """Train token vectors from ``init_weights``.
 
@@ -102,6 +103,8 @@ def train_static(
         pair_text_ids: token ids of every distinct pair text; ``pairs`` (anchor, positive) indices into it.
         config: seed, epochs, batch size, learning rate, loss scale.
         validate: token vectors -> scores with a ``mean_mrr`` key (higher is better).
+        negatives: optional hard negative per pair (index into ``pair_text_ids``, -1 = none): added
+            to the batch's candidates of the contrastive loss (as extra columns, never a target).
     Returns:
         the vectors of the best epoch on validation (epoch 0 = the initialisation) and the history.
     """
@@ -113,6 +116,7 @@ def train_static(
     target_tensor = torch.tensor(targets, dtype=torch.float32)
     anchors = np.array([a for a, _ in pairs], dtype=np.int64)
     positives = np.array([p for _, p in pairs], dtype=np.int64)
+    hard = np.array(negatives, dtype=np.int64) if negatives is not None else None
 
     def epoch_plan() -> list[tuple[str, np.ndarray]]:
         mse_order = rng.permutation(len(phrase_ids))
@@ -140,6 +144,9 @@ def train_static(
             else:
                 a = F.normalize(bag(*_bag([pair_text_ids[i] for i in anchors[batch]])), dim=-1)
                 p = F.normalize(bag(*_bag([pair_text_ids[i] for i in positives[batch]])), dim=-1)
+                if hard is not None and (extra := hard[batch][hard[batch] >= 0]).size:
+                    n = F.normalize(bag(*_bag([pair_text_ids[i] for i in extra])), dim=-1)
+                    p = torch.cat([p, n])
                 logits = config.mnrl_scale * a @ p.T
                 loss = F.cross_entropy(logits, torch.arange(len(batch)))
             optimizer.zero_grad(set_to_none=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from training_support import HashTeacher
 
 from models.training import TrainConfig
 from nlp.training.corpus import (
@@ -52,22 +52,6 @@ def toy_texts() -> ReferentialTexts:
                  for c, fr, alts, en, alts_en in ESCO_SKILLS]
     concepts += [ConceptLabels("rncp", "RNCP1BC01", "block", "Gestion des flux de marchandises")]
     return ReferentialTexts(versions={"rome": "rome:test", "esco": "esco:test"}, concepts=tuple(concepts))
-
-
-class HashTeacher:
-    """Deterministic toy teacher: mean of per-word pseudo-random vectors."""
-
-    name = "hash-teacher"
-    dim = 24
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in text.lower().split():
-                seed = int(hashlib.sha1(word.encode()).hexdigest()[:8], 16)
-                out[i] += np.random.default_rng(seed).normal(size=self.dim)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return np.divide(out, norms, out=out, where=norms > 0)
 
 
 def test_corpus_is_deterministic_and_its_content_order_independent() -> None:
