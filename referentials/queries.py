@@ -297,6 +297,15 @@ def esco_occupation_records(con: duckdb.DuckDBPyConnection) -> list[EscoOccupati
             for r in rows]
 
 
+def esco_occupation_skill_links(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, bool]]:
+    """Every ESCO occupation → skill link of the current version: (esco_uri, skill_uri, is_essential),
+    by occupation, then skill."""
+    rows = con.execute(
+        "SELECT esco_uri, skill_uri, is_essential FROM core_esco__occupation_skills "
+        f"WHERE version_id = {_current('esco')} ORDER BY esco_uri, skill_uri").fetchall()
+    return [(uri, skill, bool(essential)) for uri, skill, essential in rows]
+
+
 def esco_occupations_of_rome(con: duckdb.DuckDBPyConnection, rome_code: str) -> pd.DataFrame:
     """ESCO occupations linked by the official crosswalk to the appellations of a ROME fiche:
     esco_uri, label, relations (list), n_appellations (most linked first)."""

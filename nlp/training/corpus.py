@@ -184,11 +184,8 @@ def read_referentials(con: duckdb.DuckDBPyConnection) -> ReferentialTexts:
     for rome_code, skill_code, is_core, _ in queries.rome_occupation_skills(con).itertuples(index=False):
         fiche_skills.setdefault(rome_code, []).append((skill_code, bool(is_core)))
     occupation_skills: dict[str, list[tuple[str, bool]]] = {}
-    rows = con.execute(
-        "SELECT esco_uri, skill_uri, is_essential FROM core_esco__occupation_skills WHERE version_id = ? "
-        "ORDER BY esco_uri, skill_uri", [versions["esco"]]).fetchall()
-    for esco_uri, skill_uri, is_essential in rows:
-        occupation_skills.setdefault(esco_uri, []).append((skill_uri, bool(is_essential)))
+    for esco_uri, skill_uri, is_essential in queries.esco_occupation_skill_links(con):
+        occupation_skills.setdefault(esco_uri, []).append((skill_uri, is_essential))
     return ReferentialTexts(versions=versions, concepts=tuple(c for c in concepts if c.label),
                             fiche_skills={k: tuple(v) for k, v in fiche_skills.items()},
                             occupation_skills={k: tuple(v) for k, v in occupation_skills.items()})

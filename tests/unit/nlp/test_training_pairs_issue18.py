@@ -147,3 +147,5 @@ def test_read_referentials_exposes_fiche_skills(loaded_store_path: Path) -> None
     assert any(c.skill_group.startswith("macro:") for c in t.concepts if c.source == "rome")
     pairs = build_pairs(t, options=PairOptions(appellation_skills=2))
     assert any(p.kind == "rome_appellation_skill" for p in pairs)
+    # the ESCO occupation → skill links of the loaded version (``referentials.queries``), essential ones flagged
+    assert t.occupation_skills and any(essential for links in t.occupation_skills.values() for _, essential in links)
