@@ -26,7 +26,19 @@ from nlp.embed import Encoder, cache_identity
 PARALLEL_MIN_QUERIES = 64  # batched searches of at least this many queries use every core (see ``search``)
 ANN_MIN_ROWS = 10_000  # below: exact search; above: IVF (cells searched: NPROBE)
 NPROBE = 24
+EXACT_CHUNK = 65_536  # pairs per float64 dot product batch (``exact_dots``)
 RESCORE_MARGIN = 1e-3  # ``top_keys``: float32 search scores this close below the threshold are re-scored
+
+
+def exact_dots(queries: np.ndarray, vectors: np.ndarray, query_at: np.ndarray, rows: np.ndarray, *,
+               chunk: int = EXACT_CHUNK) -> np.ndarray:
+    """Float64 dot product of each pair (``queries[query_at[i]]``, ``vectors[rows[i]]``), ``chunk`` pairs
+    at a time: the same bits whatever the batch, the BLAS kernel or its threads (``LabelIndex.exact_scores``)."""
+    out = np.empty(len(query_at), dtype=np.float64)
+    for start in range(0, len(query_at), chunk):
+        q, r = query_at[start : start + chunk], rows[start : start + chunk]
+        out[start : start + chunk] = np.einsum("ij,ij->i", queries[q].astype(np.float64), vectors[r].astype(np.float64))
+    return out
 
 
 def index_digest(model_name: str, version_key: str, texts: Sequence[str], keys: Sequence[str]) -> str:
@@ -140,7 +152,7 @@ class LabelIndex:
             self._stored = np.ascontiguousarray(self.vectors(), dtype=np.float32)
         return self._stored
 
-    def exact_scores(self, queries: np.ndarray, rows: np.ndarray, *, chunk: int = 65_536) -> np.ndarray:
+    def exact_scores(self, queries: np.ndarray, rows: np.ndarray, *, chunk: int = EXACT_CHUNK) -> np.ndarray:
         """Float64 cosine of each query with each of its rows (``rows``: (n_queries, m), -1 = none →
         -inf). The scores a search returns are float32 products whose last bits depend on the BLAS
         kernel, its thread count and the batch's size (Spark's workers run one thread, a local run
@@ -150,10 +162,8 @@ class LabelIndex:
         at_query, at_col = np.nonzero(rows >= 0)
         if len(at_query) == 0:
             return out
-        vectors = self.stored_vectors()
-        for start in range(0, len(at_query), chunk):
-            q, c = at_query[start : start + chunk], at_col[start : start + chunk]
-            out[q, c] = np.einsum("ij,ij->i", queries[q].astype(np.float64), vectors[rows[q, c]].astype(np.float64))
+        out[at_query, at_col] = exact_dots(queries, self.stored_vectors(), at_query, rows[at_query, at_col],
+                                           chunk=chunk)
         return out
 
     def best_per_key(self, queries: np.ndarray, k: int) -> list[dict[str, float]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nlp.config import LinkingConfig
-from nlp.index import LabelIndex
+from nlp.index import LabelIndex, exact_dots
 from nlp.referential import Referential
 
 _KIND_ORDER = {"savoir-faire": 0, "savoir-être": 1, "savoir": 2}
@@ -141,7 +141,7 @@ class SkillRanker:
         BLAS kernel and its threads (Spark's workers run one): two skills with identical label vectors
         swapped ranks between a local run and Spark. Choices are made on the float32 matrix, every
         cosine that is kept is this exact one (``LabelIndex.exact_scores``)."""
-        return np.einsum("ij,ij->i", mention_vecs[mentions].astype(np.float64), self.vectors[rows].astype(np.float64))
+        return exact_dots(mention_vecs, self.vectors, mentions, rows)
 
     def _fiche_rows(self, fiche_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """(rows, their bonus) of ``_compute_fiche_bonus`` (memoised: ads share fiches)."""
